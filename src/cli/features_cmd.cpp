@@ -1,0 +1,104 @@
+// `sslfeatures features`: the constants table of the chapter's features.py,
+// for OpenSSL's own names, plus further categories and the library section.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "reflect/catalogue.hpp"
+#include "reflect/library_info.hpp"
+#include "render/formats.hpp"
+#include "util/atomic_file.hpp"
+
+namespace sslfeatures::cli {
+namespace {
+
+struct FeaturesOptions {
+    bool all = false;
+    std::vector<std::string> categories;
+    std::string format = "text";
+    std::string output;
+};
+
+std::string joined(const std::vector<std::string>& items) {
+    return fmt::format("{}", fmt::join(items, ", "));
+}
+
+std::string format_names() {
+    std::vector<std::string> names(std::begin(render::kFormatNames), std::end(render::kFormatNames));
+    return joined(names);
+}
+
+int run_features(const FeaturesOptions& options) {
+    std::vector<std::string> ids = options.all ? reflect::all_category_ids()
+                                   : options.categories.empty() ? reflect::default_category_ids()
+                                                                : options.categories;
+    const auto format = render::parse_format(options.format);
+    if (!format) throw Error(kUsage, "unknown format");  // the validator stops this first
+
+    reflect::Catalogue catalogue = reflect::build_catalogue(ids);
+    // A serious mismatch makes every value suspect: say so even when the
+    // library section is not shown.
+    if (catalogue.warnings.empty() && reflect::version_mismatch_is_serious()) {
+        catalogue.warnings.push_back(reflect::version_mismatch());
+    }
+    for (const std::string& warning : catalogue.warnings) print_warning(warning);
+
+    const std::string text = render::render_catalogue(catalogue, *format);
+    if (!options.output.empty()) {
+        util::write_file_atomically(options.output, text);
+        return kOk;
+    }
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+        throw Error(kFailure, "cannot write to standard output");
+    }
+    return kOk;
+}
+
+CLI::Validator category_validator() {
+    return CLI::Validator(
+        [](std::string& id) -> std::string {
+            if (reflect::is_category_id(id)) return {};
+            return fmt::format("unknown category '{}'; valid categories: {}", id,
+                               joined(reflect::all_category_ids()));
+        },
+        "CATEGORY");
+}
+
+CLI::Validator format_validator() {
+    return CLI::Validator(
+        [](std::string& name) -> std::string {
+            if (render::parse_format(name)) return {};
+            return fmt::format("unknown format '{}'; valid formats: {}", name, format_names());
+        },
+        "FORMAT");
+}
+
+}  // namespace
+
+Runner setup_features(CLI::App& sub) {
+    auto options = std::make_shared<FeaturesOptions>();
+    auto* all = sub.add_flag("--all", options->all,
+                             "Every category, including the library section");
+    sub.add_option("-c,--category", options->categories,
+                   fmt::format("Only this section (repeatable): {}",
+                               joined(reflect::all_category_ids())))
+        ->check(category_validator())
+        ->excludes(all);
+    sub.add_option("-f,--format", options->format,
+                   fmt::format("Output format: {} (default text)", format_names()))
+        ->check(format_validator());
+    sub.add_option("-o,--output", options->output,
+                   "Write to FILE (atomically) instead of standard output");
+    return [options] { return run_features(*options); };
+}
+
+int run_default() {
+    return run_features(FeaturesOptions{});
+}
+
+}  // namespace sslfeatures::cli

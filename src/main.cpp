@@ -1,0 +1,83 @@
+// sslfeatures: OpenSSL's constants, defaults and handshakes, for the OpenSSL
+// this binary is built against and runs with.
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+#include <openssl/opensslv.h>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "sslfeatures_config.hpp"
+
+namespace {
+
+using namespace sslfeatures::cli;
+
+constexpr Command kCommands[] = {
+    {"features", "Print OpenSSL's constants and feature availability (the default job)",
+     setup_features},
+};
+
+std::string version_text() {
+    return fmt::format("sslfeatures {} (headers: {}; library: {})", SSLFEATURES_VERSION,
+                       OPENSSL_VERSION_TEXT, OpenSSL_version(OPENSSL_VERSION));
+}
+
+// CLI11's messages are good but spread over lines; ours stay on one.
+std::string one_line(const CLI::ParseError& e, const CLI::App& app) {
+    std::string message = e.what();
+    for (char& c : message) {
+        if (c == '\n') c = ' ';
+    }
+    std::string where = "sslfeatures";
+    for (const CLI::App* sub : app.get_subcommands()) where += " " + sub->get_name();
+    return fmt::format("{} (see '{} --help')", message, where);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Reflect OpenSSL's constants, defaults and handshakes.", "sslfeatures"};
+    app.set_version_flag("--version", version_text(), "Print the version and the OpenSSL in use");
+    app.footer(std::string(exit_code_help()));
+    app.require_subcommand(0, 1);
+
+    std::vector<Runner> runners(std::size(kCommands));
+    std::vector<CLI::App*> subs;
+    for (std::size_t i = 0; i < std::size(kCommands); ++i) {
+        CLI::App* sub = app.add_subcommand(std::string(kCommands[i].name),
+                                           std::string(kCommands[i].summary));
+        sub->footer(std::string(exit_code_help()));
+        runners[i] = kCommands[i].setup(*sub);
+        subs.push_back(sub);
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        print_error(one_line(e, app));
+        return kUsage;
+    }
+
+    try {
+        for (std::size_t i = 0; i < subs.size(); ++i) {
+            if (subs[i]->parsed()) return runners[i]();
+        }
+        return run_default();
+    } catch (const Error& e) {
+        print_error(e.what());
+        return e.code();
+    } catch (const std::exception& e) {
+        print_error(fmt::format("unexpected failure: {} (please report this)", e.what()));
+        return kFailure;
+    }
+}

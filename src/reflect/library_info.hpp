@@ -1,0 +1,21 @@
+// The `library` section: which OpenSSL the table describes and which one runs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reflect/catalogue.hpp"
+
+namespace sslfeatures::reflect {
+
+std::vector<Row> library_info();
+
+// Empty when the headers and the running library are the same release;
+// otherwise one sentence saying how they differ.
+std::string version_mismatch();
+
+// True when they differ in major or minor version: values from the headers
+// may then be wrong for the library that actually runs.
+bool version_mismatch_is_serious();
+
+}  // namespace sslfeatures::reflect
