@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 
@@ -37,6 +38,19 @@ std::string one_line(const CLI::ParseError& e, const CLI::App& app) {
     return fmt::format("{} (see '{} --help')", message, where);
 }
 
+// CLI11 would call an unknown command an "unexpected argument"; say what it is.
+std::string unknown_command(int argc, char** argv) {
+    if (argc < 2 || argv[1][0] == '-') return {};
+    std::string_view word = argv[1];
+    std::vector<std::string_view> names;
+    for (const Command& c : kCommands) {
+        if (c.name == word) return {};
+        names.push_back(c.name);
+    }
+    return fmt::format("unknown command '{}'; valid commands: {} (see 'sslfeatures --help')", word,
+                       fmt::join(names, ", "));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,6 +69,10 @@ int main(int argc, char** argv) {
         subs.push_back(sub);
     }
 
+    if (std::string message = unknown_command(argc, argv); !message.empty()) {
+        print_error(message);
+        return kUsage;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
