@@ -98,5 +98,15 @@ TEST(Output, AReadOnlyDirectoryLeavesTheOldFileIntact) {
     EXPECT_EQ(read_file(path), "old\n");
 }
 
+TEST(Output, AnUnwritableTargetLeavesTheExistingFileIntact) {
+    // /proc refuses new files even to root, so this holds in CI too.
+    const std::string before = read_file("/proc/version");
+    ASSERT_FALSE(before.empty());
+    Result r = run_tool({"features", "-o", "/proc/version"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(read_file("/proc/version"), before);
+}
+
 }  // namespace
 }  // namespace sslfeatures::testing

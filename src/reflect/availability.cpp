@@ -4,8 +4,12 @@
 // what it can do also depends on providers and on how it was loaded.
 #include "reflect/availability.hpp"
 
+#include <cctype>
 #include <cstdlib>
+#include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <sys/stat.h>
 
 #include <openssl/crypto.h>
@@ -16,30 +20,71 @@
 
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
 #include <openssl/evp.h>
+#include <openssl/core.h>
+#include <openssl/params.h>
 #include <openssl/provider.h>
+#endif
+#if OPENSSL_VERSION_NUMBER >= 0x30200000L && !defined(OPENSSL_NO_COMP)
+#include <openssl/comp.h>
 #endif
 
 namespace sslfeatures::reflect {
 namespace {
 
-// Where runtime probes get their SSL_CTX: made once, only if a probe needs it.
+// What runtime probes ask the running library, gathered once on first use.
 class ProbeContext {
   public:
-    SSL_CTX* ctx() {
-        if (!ctx_) ctx_.reset(SSL_CTX_new(TLS_method()));
-        return ctx_.get();
-    }
-
-    // True when the running library accepts this TLS group name.
-    bool has_group(const char* name) {
-        SSL_CTX* c = ctx();
-        bool ok = c != nullptr && SSL_CTX_set1_groups_list(c, name) == 1;
-        ERR_clear_error();  // a refused name leaves an error on the queue
-        return ok;
+    // True when the running library offers this TLS key-exchange group.
+    bool has_group(std::string_view name) {
+        if (!groups_) groups_ = load_groups();
+        return groups_->count(lower(name)) != 0;
     }
 
   private:
-    tls::SslCtxPtr ctx_;
+    static std::string lower(std::string_view s) {
+        std::string out(s);
+        for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return out;
+    }
+
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    // libssl builds its group list from the providers' TLS-GROUP capability;
+    // reading that directly costs far less than making an SSL_CTX.
+    static std::set<std::string> load_groups() {
+        std::set<std::string> names;
+        OSSL_PROVIDER_do_all(
+            nullptr,
+            [](OSSL_PROVIDER* prov, void* arg) -> int {
+                OSSL_PROVIDER_get_capabilities(
+                    prov, "TLS-GROUP",
+                    [](const OSSL_PARAM params[], void* out) -> int {
+                        const OSSL_PARAM* p = OSSL_PARAM_locate_const(params, "tls-group-name");
+                        const char* name = nullptr;
+                        if (p != nullptr && OSSL_PARAM_get_utf8_string_ptr(p, &name) == 1) {
+                            static_cast<std::set<std::string>*>(out)->insert(lower(name));
+                        }
+                        return 1;
+                    },
+                    arg);
+                return 1;
+            },
+            &names);
+        return names;
+    }
+#else
+    // OpenSSL 1.1.1 has a fixed group table: ask an SSL_CTX about each name.
+    static std::set<std::string> load_groups() {
+        std::set<std::string> names;
+        tls::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
+        for (const char* g : {"X25519", "X448", "P-256", "P-384", "P-521", "ffdhe2048"}) {
+            if (ctx && SSL_CTX_set1_groups_list(ctx.get(), g) == 1) names.insert(lower(g));
+        }
+        ERR_clear_error();  // a refused name leaves an error on the queue
+        return names;
+    }
+#endif
+
+    std::optional<std::set<std::string>> groups_;
 };
 
 bool file_exists(const std::string& path) {
@@ -62,17 +107,10 @@ bool provider_installed([[maybe_unused]] const char* name) {
 #endif
 }
 
-bool has_cert_compression([[maybe_unused]] ProbeContext& probe) {
-#if defined(TLSEXT_comp_cert_zlib) && OPENSSL_VERSION_NUMBER >= 0x30200000L
-    SSL_CTX* c = probe.ctx();
-    if (c == nullptr) return false;
-    bool any = false;
-    for (int alg : {TLSEXT_comp_cert_zlib, TLSEXT_comp_cert_brotli, TLSEXT_comp_cert_zstd}) {
-        int one[] = {alg};
-        any = any || SSL_CTX_set1_cert_comp_preference(c, one, 1) == 1;
-    }
-    ERR_clear_error();
-    return any;
+// Certificate compression (3.2+) needs at least one of libssl's compressors.
+bool has_cert_compression(ProbeContext&) {
+#if OPENSSL_VERSION_NUMBER >= 0x30200000L && !defined(OPENSSL_NO_COMP_ALG) && !defined(OPENSSL_NO_COMP)
+    return COMP_zlib() != nullptr || COMP_brotli() != nullptr || COMP_zstd() != nullptr;
 #else
     return false;
 #endif
