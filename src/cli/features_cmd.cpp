@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
@@ -41,6 +42,10 @@ int run_features(const FeaturesOptions& options) {
     const auto format = render::parse_format(options.format);
     if (!format) throw Error(kUsage, "unknown format");  // the validator stops this first
 
+    // Load openssl.cnf (its providers change what the library offers) but not
+    // the error-string tables, which this job never prints: a third of
+    // OpenSSL's start-up cost.
+    OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, nullptr);
     reflect::Catalogue catalogue = reflect::build_catalogue(ids);
     // A serious mismatch makes every value suspect: say so even when the
     // library section is not shown.
