@@ -1,5 +1,6 @@
 // sslfeatures: OpenSSL's constants, defaults and handshakes, for the OpenSSL
 // this binary is built against and runs with.
+#include <csignal>
 #include <exception>
 #include <string>
 #include <vector>
@@ -20,6 +21,10 @@ using namespace sslfeatures::cli;
 constexpr Command kCommands[] = {
     {"features", "Print OpenSSL's constants and feature availability (the default job)",
      setup_features},
+    {"client", "Connect with secure defaults, send a message, optionally report the connection",
+     setup_client},
+    {"server", "Serve TLS with secure defaults, print what clients send, optionally report",
+     setup_server},
 };
 
 std::string version_text() {
@@ -54,6 +59,7 @@ std::string unknown_command(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);  // a peer that vanishes is an error to report, not a crash
     CLI::App app{"Reflect OpenSSL's constants, defaults and handshakes.", "sslfeatures"};
     app.set_version_flag("--version", version_text(), "Print the version and the OpenSSL in use");
     app.footer(std::string(exit_code_help()));

@@ -1,0 +1,167 @@
+// `sslfeatures server HOST PORT -s CERT`: safe_tls.py's server, kept serving:
+// each connection gets its own thread and deadlines, each failure one line on
+// stderr, and SIGINT or SIGTERM ends it cleanly.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <poll.h>
+#include <semaphore>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/tls_options.hpp"
+#include "tls/connection.hpp"
+#include "tls/net.hpp"
+
+namespace sslfeatures::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int) { g_stop = true; }
+
+void install_stop_handlers() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: poll() must wake up
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+struct ServerOptions : TlsOptions {
+    bool once = false;
+    double idle_timeout_s = 30;
+    int max_clients = 128;
+};
+
+void say(const std::string& line) {
+    static std::mutex m;
+    std::lock_guard lock(m);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fflush(stdout);
+}
+
+// Counts the connections in progress, so a stopping server can let them end.
+class ActiveConnections {
+  public:
+    void enter() { std::lock_guard l(m_); ++n_; }
+    void leave() {
+        std::lock_guard l(m_);
+        if (--n_ == 0) cv_.notify_all();
+    }
+    void wait_idle(std::chrono::milliseconds limit) {
+        std::unique_lock l(m_);
+        cv_.wait_for(l, limit, [this] { return n_ == 0; });
+    }
+
+  private:
+    std::mutex m_;
+    std::condition_variable cv_;
+    int n_ = 0;
+};
+
+class Server {
+  public:
+    Server(const ServerOptions& o, tls::SslCtxPtr ctx, tls::Socket listener)
+        : o_(o), ctx_(std::move(ctx)), listener_(std::move(listener)), slots_(o.max_clients) {}
+
+    // Serves until stopped; with --once, returns the first connection's result.
+    int run() {
+        while (!g_stop) {
+            pollfd p{listener_.fd(), POLLIN, 0};
+            if (::poll(&p, 1, 200) <= 0) continue;
+            tls::Socket s(::accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+            if (!s) continue;
+            if (o_.once) return serve(std::move(s));
+            slots_.acquire();
+            active_.enter();
+            std::thread([this, sock = std::move(s)]() mutable {
+                serve(std::move(sock));
+                active_.leave();
+                slots_.release();
+            }).detach();
+        }
+        active_.wait_idle(std::chrono::milliseconds(static_cast<long>(o_.timeout_s * 1000)));
+        std::fprintf(stderr, "sslfeatures: server stopped\n");
+        return kOk;
+    }
+
+  private:
+    int serve(tls::Socket sock) {
+        const tls::Endpoint from = tls::peer_endpoint(sock.fd());
+        const std::string who = fmt::format("client {}", from.python_repr());
+        try {
+            if (!o_.report) say(fmt::format("Connection from host '{}' and port {}\n", from.host, from.port));
+            tls::Connection conn(ctx_.get(), std::move(sock), tls::Role::server, who);
+            conn.handshake(tls::deadline_after(ms(o_.timeout_s)));
+            if (o_.insecure && !o_.ca_file.empty()) print_warning(fmt::format("--insecure: {} was NOT verified", who));
+            if (o_.report) {
+                tls::ReportContext rc;
+                rc.role = tls::Role::server;
+                rc.address = tls::Endpoint{o_.host, local_port()};
+                rc.client_address = from;
+                print_report(conn, rc, o_);
+            }
+            while (auto chunk = conn.read_some(tls::deadline_after(ms(o_.idle_timeout_s)))) {
+                say(tls::python_bytes_repr(*chunk) + "\n");
+            }
+            conn.close();
+            return kOk;
+        } catch (const Error& e) {
+            print_error(e.what());
+            return e.code();
+        }
+    }
+
+    static std::chrono::milliseconds ms(double seconds) {
+        return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+    }
+    int local_port() const { return tls::local_endpoint(listener_.fd()).port; }
+
+    const ServerOptions& o_;
+    tls::SslCtxPtr ctx_;
+    tls::Socket listener_;
+    std::counting_semaphore<> slots_;
+    ActiveConnections active_;
+};
+
+int run_server(const ServerOptions& o) {
+    if (o.cert_file.empty()) {
+        throw Error(kUsage, "the server needs a certificate and key: -s FILE.pem (make one with "
+                            "'sslfeatures pki DIR')");
+    }
+    auto ctx = tls::make_secure_context(o.context_options(tls::Role::server));
+    tls::Socket listener = tls::listen_tcp(o.host, o.port);
+    install_stop_handlers();
+    const int port = tls::local_endpoint(listener.fd()).port;
+    const std::string line = fmt::format("Listening at interface '{}' and port {}\n", o.host, port);
+    // The report's layout starts with its own "Interface" line; keep stdout to it.
+    if (o.report) std::fprintf(stderr, "%s", line.c_str());
+    else say(line);
+    Server server(o, std::move(ctx), std::move(listener));
+    return server.run();
+}
+
+}  // namespace
+
+Runner setup_server(CLI::App& sub) {
+    auto o = std::make_shared<ServerOptions>();
+    add_tls_options(sub, *o, tls::Role::server);
+    sub.add_option("-s,--cert", o->cert_file, "Our certificate and private key (PEM)");
+    sub.add_flag("--once", o->once, "Serve one connection, then exit with its result's code");
+    sub.add_option("--idle-timeout", o->idle_timeout_s, "Seconds a connected client may stay silent (default 30)")
+        ->check(CLI::Range(0.01, 86400.0));
+    sub.add_option("--max-clients", o->max_clients, "Connections served at once (default 128)")
+        ->check(CLI::Range(1, 4096));
+    return [o] { return run_server(*o); };
+}
+
+}  // namespace sslfeatures::cli

@@ -1,0 +1,88 @@
+#include "cli/tls_options.hpp"
+
+#include <cstdio>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "cli/exit_codes.hpp"
+
+namespace sslfeatures::cli {
+namespace {
+
+std::mutex output_mutex;
+
+bool is_tls13_suite(const std::string& name) { return name.rfind("TLS_", 0) == 0; }
+
+}  // namespace
+
+tls::ContextOptions TlsOptions::context_options(tls::Role role) const {
+    tls::ContextOptions c;
+    c.role = role;
+    c.ca_file = ca_file;
+    c.cert_file = cert_file;
+    if (!protocol.empty()) c.protocol = tls::parse_protocol(protocol);
+    // --cipher takes either kind of name; TLS 1.3 suites go where they belong.
+    if (is_tls13_suite(cipher)) c.ciphersuites = cipher;
+    else c.cipher_list = cipher;
+    c.groups = groups;
+    c.alpn = alpn;
+    c.insecure = insecure;
+    return c;
+}
+
+void add_tls_options(CLI::App& sub, TlsOptions& o, tls::Role role) {
+    const bool client = role == tls::Role::client;
+    sub.add_option("host", o.host, client ? "Host name or address to connect to"
+                                          : "Interface to listen on; '' for every interface")
+        ->required();
+    sub.add_option("port", o.port, client ? "TCP port" : "TCP port; 0 picks a free one")
+        ->required()
+        ->check(CLI::Range(client ? 1 : 0, 65535));
+    sub.add_option("-a,--cafile", o.ca_file,
+                   client ? "Trust these CAs (PEM) instead of the system's"
+                          : "Require client certificates issued by these CAs (PEM)");
+    sub.add_option("-p,--protocol", o.protocol,
+                   fmt::format("Speak exactly this version: {}", tls::protocol_choices()))
+        ->check(CLI::Validator(
+            [](std::string& p) -> std::string {
+                if (tls::parse_protocol(p)) return {};
+                return fmt::format("unknown protocol '{}'; valid protocols: {}", p, tls::protocol_choices());
+            },
+            "PROTOCOL"));
+    sub.add_option("--cipher", o.cipher,
+                   "OpenSSL cipher list for TLS 1.2, or TLS 1.3 suites (TLS_AES_128_GCM_SHA256:...)");
+    sub.add_option("--groups", o.groups, "Key-exchange groups, e.g. X25519:P-256");
+    sub.add_option("--alpn", o.alpn, "Offer (client) or accept (server) this ALPN protocol; repeatable");
+    sub.add_flag("--insecure", o.insecure,
+                 client ? "Do NOT verify the server's certificate (every connection warns)"
+                        : "Do not verify client certificates even with -a (every connection warns)");
+    sub.add_flag("--report", o.report, "Print what was negotiated (test_tls.py's report)");
+    sub.add_flag("-v,--verbose", o.verbose, "With --report, also print the peer's whole certificate");
+    sub.add_option("-f,--format", o.format, "Report format: text or json")
+        ->check(CLI::Validator(
+            [](std::string& f) -> std::string {
+                return f == "text" || f == "json" ? "" : fmt::format("unknown format '{}'; valid formats: text, json", f);
+            },
+            "FORMAT"));
+    sub.add_option("--timeout", o.timeout_s, "Seconds allowed for connecting and for the handshake (default 10)")
+        ->check(CLI::Range(0.01, 3600.0));
+}
+
+void print_report(const tls::Connection& conn, const tls::ReportContext& ctx, const TlsOptions& o) {
+    auto lines = tls::connection_report(conn, ctx);
+    std::string out;
+    if (o.format == "json") {
+        auto j = tls::report_json(lines);
+        if (o.verbose) j["peer_certificate_text"] = tls::peer_certificate_text(conn);
+        out = j.dump() + "\n";
+    } else {
+        out = tls::report_text(lines);
+        if (o.verbose) out += tls::peer_certificate_text(conn);
+    }
+    std::lock_guard lock(output_mutex);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+}
+
+}  // namespace sslfeatures::cli

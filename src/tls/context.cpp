@@ -1,0 +1,158 @@
+#include "tls/context.hpp"
+
+#include <fmt/format.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "cli/exit_codes.hpp"
+#include "tls/errors.hpp"
+#include "tls/net.hpp"
+
+namespace sslfeatures::tls {
+namespace {
+
+[[noreturn]] void bad_input(const std::string& what) {
+    throw cli::Error(cli::kUsage, fmt::format("{}: {}", what, openssl_error_text()));
+}
+
+void load_identity(SSL_CTX* ctx, const ContextOptions& o) {
+    if (o.cert_file.empty()) return;
+    if (SSL_CTX_use_certificate_chain_file(ctx, o.cert_file.c_str()) != 1) {
+        bad_input(fmt::format("cannot load certificate '{}'", o.cert_file));
+    }
+    const std::string& key = o.key_file.empty() ? o.cert_file : o.key_file;
+    if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1) {
+        bad_input(fmt::format("cannot load private key '{}' (a PEM file holding the certificate "
+                              "and its key, or pass the key separately)", key));
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1) {
+        bad_input(fmt::format("the private key in '{}' does not match the certificate", key));
+    }
+}
+
+void load_trust(SSL_CTX* ctx, const ContextOptions& o) {
+    if (!o.ca_file.empty()) {
+        if (SSL_CTX_load_verify_locations(ctx, o.ca_file.c_str(), nullptr) != 1) {
+            bad_input(fmt::format("cannot load CA certificates from '{}'", o.ca_file));
+        }
+        if (o.role == Role::server) {
+            // Tell clients which CAs we accept, so they pick a matching certificate.
+            STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(o.ca_file.c_str());
+            if (names != nullptr) SSL_CTX_set_client_CA_list(ctx, names);
+        }
+    } else if (o.role == Role::client && SSL_CTX_set_default_verify_paths(ctx) != 1) {
+        throw cli::Error(cli::kFailure, "cannot load the system's trusted CAs: " + openssl_error_text());
+    }
+}
+
+void set_verification(SSL_CTX* ctx, const ContextOptions& o) {
+    if (o.insecure) {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    } else if (o.role == Role::client) {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    } else if (!o.ca_file.empty()) {
+        // A server asks for client certificates only when it was given CAs.
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    } else {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    }
+    // Host names must match whole labels: no "w*.example.com" partial wildcards.
+    X509_VERIFY_PARAM_set_hostflags(SSL_CTX_get0_param(ctx), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+}
+
+void set_algorithms(SSL_CTX* ctx, const ContextOptions& o) {
+    const std::string list = o.cipher_list.empty() ? std::string(kSecureCipherList) : o.cipher_list;
+    if (SSL_CTX_set_cipher_list(ctx, list.c_str()) != 1 && o.protocol != TLS1_3_VERSION) {
+        bad_input(fmt::format("no usable TLS 1.2 cipher in '{}' (see 'openssl ciphers')", list));
+    }
+    ERR_clear_error();
+    if (!o.ciphersuites.empty() && SSL_CTX_set_ciphersuites(ctx, o.ciphersuites.c_str()) != 1) {
+        bad_input(fmt::format("no usable TLS 1.3 suite in '{}'", o.ciphersuites));
+    }
+    if (!o.groups.empty() && SSL_CTX_set1_groups_list(ctx, o.groups.c_str()) != 1) {
+        bad_input(fmt::format("unknown or unavailable group in '{}'", o.groups));
+    }
+    if (!o.alpn.empty() && o.role == Role::client) {
+        std::string wire;
+        for (const std::string& p : o.alpn) {
+            if (p.empty() || p.size() > 255) throw cli::Error(cli::kUsage, "an ALPN protocol name must be 1 to 255 bytes");
+            wire += static_cast<char>(p.size());
+            wire += p;
+        }
+        SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(wire.data()),
+                                static_cast<unsigned>(wire.size()));
+    }
+}
+
+// The server picks the first of its own ALPN protocols that the client offers.
+int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+                unsigned inlen, void* arg) {
+    const auto* ours = static_cast<const std::vector<std::string>*>(arg);
+    for (const std::string& p : *ours) {
+        for (unsigned i = 0; i < inlen; i += 1u + in[i]) {
+            if (in[i] == p.size() && p.compare(0, p.size(), reinterpret_cast<const char*>(in + i + 1), in[i]) == 0) {
+                *out = in + i + 1;
+                *outlen = in[i];
+                return SSL_TLSEXT_ERR_OK;
+            }
+        }
+    }
+    return SSL_TLSEXT_ERR_NOACK;
+}
+
+}  // namespace
+
+SslCtxPtr make_secure_context(const ContextOptions& o) {
+    SslCtxPtr ctx(SSL_CTX_new(o.role == Role::client ? TLS_client_method() : TLS_server_method()));
+    if (!ctx) throw cli::Error(cli::kFailure, "cannot create a TLS context: " + openssl_error_text());
+
+    // TLS 1.2 or newer, unless one exact version was asked for.
+    SSL_CTX_set_min_proto_version(ctx.get(), o.protocol.value_or(TLS1_2_VERSION));
+    SSL_CTX_set_max_proto_version(ctx.get(), o.protocol.value_or(0));
+    // No compression (CRIME), no renegotiation.
+    SSL_CTX_set_options(ctx.get(), SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    if (o.role == Role::server) {
+        SSL_CTX_set_options(ctx.get(), SSL_OP_CIPHER_SERVER_PREFERENCE);
+        SSL_CTX_set_dh_auto(ctx.get(), 1);
+        if (!o.alpn.empty()) {
+            // The vector lives in the options, which outlive the context's use.
+            SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn,
+                                       const_cast<std::vector<std::string>*>(&o.alpn));
+        }
+    }
+    set_algorithms(ctx.get(), o);
+    load_identity(ctx.get(), o);
+    load_trust(ctx.get(), o);
+    set_verification(ctx.get(), o);
+    return ctx;
+}
+
+std::optional<int> parse_protocol(std::string_view name) {
+    std::string n;
+    for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (n.rfind("tlsv", 0) == 0) n = n.substr(4);
+    else if (n.rfind("tls", 0) == 0) n = n.substr(3);
+    for (char& c : n) {
+        if (c == '_') c = '.';
+    }
+    if (n == "1" || n == "1.0") return TLS1_VERSION;
+    if (n == "1.1") return TLS1_1_VERSION;
+    if (n == "1.2") return TLS1_2_VERSION;
+    if (n == "1.3") return TLS1_3_VERSION;
+    return std::nullopt;
+}
+
+std::string_view protocol_choices() { return "TLSv1, TLSv1.1, TLSv1.2, TLSv1.3"; }
+
+void expect_peer_name(SSL* ssl, const std::string& host) {
+    if (is_ip_literal(host)) {
+        // SNI carries names only; the certificate must list the address.
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str());
+        return;
+    }
+    SSL_set_tlsext_host_name(ssl, host.c_str());
+    SSL_set1_host(ssl, host.c_str());
+}
+
+}  // namespace sslfeatures::tls

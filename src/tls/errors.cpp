@@ -1,0 +1,168 @@
+#include "tls/errors.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "tls/peer_names.hpp"
+
+namespace sslfeatures::tls {
+namespace {
+
+using cli::Error;
+using cli::ExitCode;
+
+ExitCode code_for_verify_error(long v) {
+    switch (v) {
+        case X509_V_ERR_HOSTNAME_MISMATCH:
+        case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        case X509_V_ERR_EMAIL_MISMATCH: return cli::kNameMismatch;
+        case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: return cli::kSelfSigned;
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+        case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+        case X509_V_ERR_CERT_UNTRUSTED: return cli::kUnknownCa;
+        case X509_V_ERR_CERT_HAS_EXPIRED: return cli::kExpired;
+        case X509_V_ERR_CERT_NOT_YET_VALID: return cli::kNotYetValid;
+        default: return cli::kVerifyFailed;
+    }
+}
+
+Error verify_error(SSL* ssl, long v, const std::string& peer) {
+    std::string detail = X509_verify_cert_error_string(v);
+    if (v == X509_V_ERR_HOSTNAME_MISMATCH || v == X509_V_ERR_IP_ADDRESS_MISMATCH) {
+        std::vector<std::string> names = peer_certificate_names(ssl);
+        detail += names.empty() ? " (the certificate names no host)"
+                                : fmt::format(" (the certificate is for {})", fmt::join(names, ", "));
+    }
+    return Error(code_for_verify_error(v),
+                 fmt::format("certificate verification failed for {}: {}", peer, detail));
+}
+
+// Alerts arrive as reason codes SSL_AD_REASON_OFFSET + the alert number.
+Error alert_error(int alert, const std::string& peer) {
+    const std::string name = SSL_alert_desc_string_long(alert);
+    switch (alert) {
+        case SSL_AD_PROTOCOL_VERSION:
+            return Error(cli::kProtocolMismatch,
+                         fmt::format("{} accepts none of our protocol versions (alert: {}; try -p)", peer, name));
+        case SSL_AD_HANDSHAKE_FAILURE:
+        case SSL_AD_INSUFFICIENT_SECURITY:
+            return Error(cli::kCipherMismatch,
+                         fmt::format("{} refused the handshake (alert: {}); usually no cipher suite "
+                                     "or group in common (try --cipher or --groups)", peer, name));
+        default:
+            return Error(cli::kPeerRejected, fmt::format("{} refused the connection (alert: {})", peer, name));
+    }
+}
+
+}  // namespace
+
+std::string openssl_error_text() {
+    std::string text;
+    unsigned long e = 0;
+    while ((e = ERR_get_error()) != 0) {
+        const char* reason = ERR_reason_error_string(e);
+        const char* lib = ERR_lib_error_string(e);
+        text = fmt::format("{}{}", reason ? reason : fmt::format("error {:#x}", e),
+                           lib ? fmt::format(" ({})", lib) : "");
+    }
+    return text.empty() ? "no details" : text;
+}
+
+void FirstBytes::install(SSL* ssl) {
+    SSL_set_msg_callback(ssl, on_message);
+    SSL_set_msg_callback_arg(ssl, this);
+}
+
+void FirstBytes::on_message(int write_p, int, int content_type, const void* buf, size_t len, SSL*,
+                            void* arg) {
+    auto* self = static_cast<FirstBytes*>(arg);
+    if (write_p != 0 || content_type != SSL3_RT_HEADER || self->size_ > 0) return;
+    self->size_ = std::min(len, sizeof self->bytes_);
+    std::memcpy(self->bytes_, buf, self->size_);
+}
+
+bool FirstBytes::looks_like_tls() const {
+    // A record starts with a content type (20..24) and major version 3.
+    return size_ < 2 || (bytes_[0] >= 20 && bytes_[0] <= 24 && bytes_[1] == 3);
+}
+
+std::string FirstBytes::printable() const {
+    std::string out;
+    for (size_t i = 0; i < size_; ++i) {
+        unsigned char c = bytes_[i];
+        out += (c >= 0x20 && c < 0x7f && c != '\'') ? std::string(1, static_cast<char>(c))
+                                                    : fmt::format("\\x{:02x}", c);
+    }
+    return out;
+}
+
+Error handshake_error(SSL* ssl, int ret, const FirstBytes& first, const std::string& peer) {
+    const int ssl_error = SSL_get_error(ssl, ret);
+    const int saved_errno = errno;
+    const unsigned long e = ERR_peek_last_error();
+    const int reason = ERR_GET_REASON(e);
+
+    if (first.seen() && !first.looks_like_tls()) {
+        ERR_clear_error();
+        return Error(cli::kNotTls, fmt::format("{} does not speak TLS: it sent '{}'{}", peer,
+                                               first.printable(),
+                                               first.printable().rfind("HTTP", 0) == 0
+                                                   ? " (a plain HTTP server?)" : ""));
+    }
+    if (long v = SSL_get_verify_result(ssl); v != X509_V_OK && reason == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+        ERR_clear_error();
+        return verify_error(ssl, v, peer);
+    }
+    if (reason >= SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256) {
+        ERR_clear_error();
+        return alert_error(reason - SSL_AD_REASON_OFFSET, peer);
+    }
+    switch (reason) {
+        case SSL_R_NO_SHARED_CIPHER:
+        case SSL_R_NO_CIPHERS_AVAILABLE:
+        case SSL_R_NO_SUITABLE_KEY_SHARE:
+#ifdef SSL_R_NO_SHARED_GROUPS
+        case SSL_R_NO_SHARED_GROUPS:
+#endif
+            ERR_clear_error();
+            return Error(cli::kCipherMismatch, fmt::format("no cipher suite or group in common with {} "
+                                                           "(try --cipher or --groups)", peer));
+        case SSL_R_UNSUPPORTED_PROTOCOL:
+        case SSL_R_NO_PROTOCOLS_AVAILABLE:
+        case SSL_R_VERSION_TOO_LOW:
+        case SSL_R_VERSION_TOO_HIGH:
+        case SSL_R_WRONG_VERSION_NUMBER:
+            ERR_clear_error();
+            return Error(cli::kProtocolMismatch, fmt::format("no protocol version in common with {} "
+                                                             "(try -p)", peer));
+        case SSL_R_HTTP_REQUEST:
+        case SSL_R_HTTPS_PROXY_REQUEST:
+            ERR_clear_error();
+            return Error(cli::kNotTls, fmt::format("{} does not speak TLS: it sent a plain HTTP request", peer));
+        case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+            ERR_clear_error();
+            return Error(cli::kVerifyFailed, fmt::format("{} sent no certificate, and this server requires "
+                                                         "one (it was given -a)", peer));
+        default:
+            break;
+    }
+    if (ssl_error == SSL_ERROR_SYSCALL || ssl_error == SSL_ERROR_ZERO_RETURN ||
+#ifdef SSL_R_UNEXPECTED_EOF_WHILE_READING
+        reason == SSL_R_UNEXPECTED_EOF_WHILE_READING ||
+#endif
+        e == 0) {
+        ERR_clear_error();
+        const char* how = saved_errno == ECONNRESET ? "reset the connection" : "closed the connection";
+        return Error(cli::kPeerClosed, fmt::format("{} {} during the handshake", peer, how));
+    }
+    return Error(cli::kFailure, fmt::format("TLS handshake with {} failed: {}", peer, openssl_error_text()));
+}
+
+}  // namespace sslfeatures::tls

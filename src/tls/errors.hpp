@@ -1,0 +1,36 @@
+// Why a handshake failed, in one line and one exit code: the difference between
+// "wrong host name" and "the peer speaks HTTP" is the whole point of a report.
+#pragma once
+
+#include <string>
+
+#include <openssl/ssl.h>
+
+#include "cli/exit_codes.hpp"
+
+namespace sslfeatures::tls {
+
+// OpenSSL's error queue, drained, as "reason (library)"; "no details" if empty.
+std::string openssl_error_text();
+
+// Records the first record header the peer sends, so a peer that answers in
+// plain text (HTTP, SMTP ...) can be named as such. Install before the handshake.
+class FirstBytes {
+  public:
+    void install(SSL* ssl);
+    bool seen() const { return size_ > 0; }
+    bool looks_like_tls() const;
+    std::string printable() const;  // the bytes, with non-printing ones escaped
+
+  private:
+    static void on_message(int write_p, int version, int content_type, const void* buf,
+                           size_t len, SSL* ssl, void* arg);
+    unsigned char bytes_[5] = {};
+    size_t size_ = 0;
+};
+
+// Turns a failed SSL_connect/SSL_accept (its return value `ret`) into an
+// error with the cause's exit code. `peer` names the other side in messages.
+cli::Error handshake_error(SSL* ssl, int ret, const FirstBytes& first, const std::string& peer);
+
+}  // namespace sslfeatures::tls

@@ -1,0 +1,194 @@
+#include "tls/net.hpp"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cli/exit_codes.hpp"
+
+namespace sslfeatures::tls {
+namespace {
+
+struct AddrInfoList {
+    addrinfo* head = nullptr;
+    ~AddrInfoList() {
+        if (head != nullptr) freeaddrinfo(head);
+    }
+};
+
+std::string bracketed(const std::string& host) {
+    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+}  // namespace
+
+Socket::~Socket() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+Socket& Socket::operator=(Socket&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = other.release();
+    }
+    return *this;
+}
+
+std::string Endpoint::python_repr() const {
+    return fmt::format("('{}', {})", host, port);
+}
+
+Endpoint endpoint_of(const sockaddr* addr, socklen_t len) {
+    char host[NI_MAXHOST] = "";
+    char port[NI_MAXSERV] = "";
+    if (getnameinfo(addr, len, host, sizeof host, port, sizeof port,
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        return {};
+    }
+    std::string h = host;
+    // An IPv4 client of a dual-stack listener shows up as ::ffff:a.b.c.d.
+    if (h.rfind("::ffff:", 0) == 0 && h.find('.') != std::string::npos) h = h.substr(7);
+    return Endpoint{h, std::atoi(port)};
+}
+
+Endpoint local_endpoint(int fd) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return {};
+    return endpoint_of(reinterpret_cast<sockaddr*>(&ss), len);
+}
+
+Endpoint peer_endpoint(int fd) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return {};
+    return endpoint_of(reinterpret_cast<sockaddr*>(&ss), len);
+}
+
+Deadline deadline_after(std::chrono::milliseconds timeout) {
+    return std::chrono::steady_clock::now() + timeout;
+}
+
+int millis_left(Deadline deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+
+bool wait_fd(int fd, bool for_write, Deadline deadline) {
+    for (;;) {
+        pollfd p{fd, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
+        int n = ::poll(&p, 1, millis_left(deadline));
+        if (n > 0) return true;
+        if (n == 0) return false;
+        if (errno != EINTR) return true;  // let the caller's I/O report it
+    }
+}
+
+bool is_ip_literal(const std::string& text) {
+    in6_addr a6{};
+    in_addr a4{};
+    return inet_pton(AF_INET, text.c_str(), &a4) == 1 || inet_pton(AF_INET6, text.c_str(), &a6) == 1;
+}
+
+Socket connect_tcp(const std::string& host, int port, Deadline deadline) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    AddrInfoList list;
+    const std::string service = std::to_string(port);
+    if (int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &list.head); rc != 0) {
+        throw cli::Error(cli::kResolve, fmt::format("cannot resolve host '{}': {} (check the name)",
+                                                    host, gai_strerror(rc)));
+    }
+    int last_errno = 0;
+    bool timed_out = false;
+    for (addrinfo* ai = list.head; ai != nullptr; ai = ai->ai_next) {
+        Socket s(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol));
+        if (!s) {
+            last_errno = errno;
+            continue;
+        }
+        if (::connect(s.fd(), ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+            last_errno = errno;
+            continue;
+        }
+        if (!wait_fd(s.fd(), true, deadline)) {
+            timed_out = true;
+            break;
+        }
+        int err = 0;
+        socklen_t len = sizeof err;
+        ::getsockopt(s.fd(), SOL_SOCKET, SO_ERROR, &err, &len);
+        if (err != 0) {
+            last_errno = err;
+            continue;
+        }
+        return s;
+    }
+    const std::string where = fmt::format("{}:{}", bracketed(host), port);
+    if (timed_out) {
+        throw cli::Error(cli::kTimeout, fmt::format("timed out connecting to {} (is a firewall "
+                                                    "dropping packets? try --timeout)", where));
+    }
+    if (last_errno == ECONNREFUSED) {
+        throw cli::Error(cli::kRefused, fmt::format("connection to {} refused (is the server "
+                                                    "running on that port?)", where));
+    }
+    throw cli::Error(cli::kFailure, fmt::format("cannot connect to {}: {}", where,
+                                                std::strerror(last_errno)));
+}
+
+Socket listen_tcp(const std::string& host, int port, int backlog) {
+    addrinfo hints{};
+    hints.ai_family = host.empty() ? AF_INET6 : AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    const std::string service = std::to_string(port);
+    auto try_listen = [&](const char* node, int family) -> Socket {
+        hints.ai_family = family;
+        AddrInfoList list;
+        if (int rc = getaddrinfo(node, service.c_str(), &hints, &list.head); rc != 0) {
+            throw cli::Error(cli::kResolve, fmt::format("cannot resolve interface '{}': {}", host,
+                                                        gai_strerror(rc)));
+        }
+        int last_errno = 0;
+        for (addrinfo* ai = list.head; ai != nullptr; ai = ai->ai_next) {
+            Socket s(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
+            if (!s) {
+                last_errno = errno;
+                continue;
+            }
+            int one = 1, zero = 0;
+            ::setsockopt(s.fd(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+            if (ai->ai_family == AF_INET6 && host.empty()) {
+                ::setsockopt(s.fd(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+            }
+            if (::bind(s.fd(), ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(s.fd(), backlog) == 0) {
+                return s;
+            }
+            last_errno = errno;
+        }
+        errno = last_errno;
+        return Socket{};
+    };
+    Socket s = host.empty() ? try_listen(nullptr, AF_INET6) : try_listen(host.c_str(), AF_UNSPEC);
+    if (!s && host.empty()) s = try_listen(nullptr, AF_INET);  // a host without IPv6
+    if (!s) {
+        throw cli::Error(cli::kFailure, fmt::format("cannot listen on {}:{}: {} (is the port in "
+                                                    "use, or below 1024 without privileges?)",
+                                                    host.empty() ? "*" : bracketed(host), port,
+                                                    std::strerror(errno)));
+    }
+    return s;
+}
+
+}  // namespace sslfeatures::tls
