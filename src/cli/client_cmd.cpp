@@ -57,7 +57,7 @@ int run_client(const ClientOptions& o) {
     std::string data = o.message;
     if (o.from_stdin) data.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     conn.write_all(data, tls::deadline_after(timeout));
-    conn.close();
+    conn.close_and_drain(tls::deadline_after(timeout));
     return kOk;
 }
 

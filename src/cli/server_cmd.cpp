@@ -78,13 +78,18 @@ class Server {
         while (!g_stop) {
             pollfd p{listener_.fd(), POLLIN, 0};
             if (::poll(&p, 1, 200) <= 0) continue;
-            tls::Socket s(::accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+            sockaddr_storage from{};
+            socklen_t from_len = sizeof from;
+            tls::Socket s(::accept4(listener_.fd(), reinterpret_cast<sockaddr*>(&from), &from_len,
+                                    SOCK_CLOEXEC | SOCK_NONBLOCK));
             if (!s) continue;
-            if (o_.once) return serve(std::move(s));
+            // Taken now: a client that resets at once has no peer name later.
+            const tls::Endpoint client = tls::endpoint_of(reinterpret_cast<sockaddr*>(&from), from_len);
+            if (o_.once) return serve(std::move(s), client);
             slots_.acquire();
             active_.enter();
-            std::thread([this, sock = std::move(s)]() mutable {
-                serve(std::move(sock));
+            std::thread([this, sock = std::move(s), client]() mutable {
+                serve(std::move(sock), client);
                 active_.leave();
                 slots_.release();
             }).detach();
@@ -95,8 +100,7 @@ class Server {
     }
 
   private:
-    int serve(tls::Socket sock) {
-        const tls::Endpoint from = tls::peer_endpoint(sock.fd());
+    int serve(tls::Socket sock, const tls::Endpoint& from) {
         const std::string who = fmt::format("client {}", from.python_repr());
         try {
             if (!o_.report) say(fmt::format("Connection from host '{}' and port {}\n", from.host, from.port));

@@ -12,9 +12,22 @@ Connection::Connection(SSL_CTX* ctx, Socket socket, Role role, std::string peer)
     : socket_(std::move(socket)), ssl_(SSL_new(ctx)), peer_(std::move(peer)) {
     if (!ssl_) throw cli::Error(cli::kFailure, "cannot create a TLS connection: " + openssl_error_text());
     SSL_set_fd(ssl_.get(), socket_.fd());
+    SSL_set_app_data(ssl_.get(), this);
+    SSL_set_verify(ssl_.get(), SSL_get_verify_mode(ssl_.get()), remember_leaf);
     if (role == Role::client) SSL_set_connect_state(ssl_.get());
     else SSL_set_accept_state(ssl_.get());
     first_bytes_.install(ssl_.get());
+}
+
+int Connection::remember_leaf(int ok, X509_STORE_CTX* store) {
+    auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    auto* self = ssl != nullptr ? static_cast<Connection*>(SSL_get_app_data(ssl)) : nullptr;
+    if (self != nullptr && !self->presented_leaf_ && X509_STORE_CTX_get_error_depth(store) == 0) {
+        if (X509* leaf = X509_STORE_CTX_get_current_cert(store); leaf != nullptr && X509_up_ref(leaf) == 1) {
+            self->presented_leaf_.reset(leaf);
+        }
+    }
+    return ok;
 }
 
 bool Connection::wait_for(int ssl_result, Deadline deadline, const char* doing) {
@@ -34,7 +47,7 @@ void Connection::handshake(Deadline deadline) {
         int rc = SSL_do_handshake(ssl_.get());
         if (rc == 1) break;
         if (!wait_for(rc, deadline, "in the TLS handshake with")) {
-            throw handshake_error(ssl_.get(), rc, first_bytes_, peer_);
+            throw handshake_error(ssl_.get(), rc, first_bytes_, peer_, presented_leaf_.get());
         }
     }
     handshake_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -65,11 +78,12 @@ std::optional<std::string> Connection::read_some(Deadline deadline) {
         int err = SSL_get_error(ssl_.get(), rc);
         if (err == SSL_ERROR_ZERO_RETURN) return std::nullopt;
         if (wait_for(rc, deadline, "waiting for data from")) continue;
-        // A peer that closes without close_notify ends the stream all the same.
-        if (err == SSL_ERROR_SYSCALL || ERR_GET_REASON(ERR_peek_last_error()) != 0) {
-            ERR_clear_error();
-            return std::nullopt;
+        // A peer that closes without close_notify ends the stream all the same;
+        // an alert (say, "certificate required" after a TLS 1.3 handshake) is an error.
+        if (err == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_last_error()) >= SSL_AD_REASON_OFFSET) {
+            throw handshake_error(ssl_.get(), rc, first_bytes_, peer_, presented_leaf_.get());
         }
+        ERR_clear_error();
         return std::nullopt;
     }
 }
@@ -77,6 +91,12 @@ std::optional<std::string> Connection::read_some(Deadline deadline) {
 void Connection::close() {
     SSL_shutdown(ssl_.get());
     ERR_clear_error();
+}
+
+void Connection::close_and_drain(Deadline deadline) {
+    close();
+    while (read_some(deadline)) {
+    }
 }
 
 std::string python_bytes_repr(std::string_view data) {

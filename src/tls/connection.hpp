@@ -28,13 +28,20 @@ class Connection {
     std::optional<std::string> read_some(Deadline deadline);
     // Sends close_notify; failures here change nothing for the user.
     void close();
+    // Sends close_notify and waits for the peer to close too, so that a late
+    // rejection (a TLS 1.3 server refusing our certificate) is not missed.
+    void close_and_drain(Deadline deadline);
 
   private:
     // Waits for what OpenSSL asked for; false when it was an error, not a wait.
     bool wait_for(int ssl_result, Deadline deadline, const char* doing);
 
+    // Keeps the certificate the peer presented, for error messages.
+    static int remember_leaf(int ok, X509_STORE_CTX* store);
+
     Socket socket_;
     SslPtr ssl_;
+    X509Ptr presented_leaf_;
     std::string peer_;
     FirstBytes first_bytes_;
     double handshake_ms_ = 0;

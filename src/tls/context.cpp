@@ -1,5 +1,9 @@
 #include "tls/context.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <openssl/err.h>
@@ -16,8 +20,17 @@ namespace {
     throw cli::Error(cli::kUsage, fmt::format("{}: {}", what, openssl_error_text()));
 }
 
+// OpenSSL says "system lib" for a missing file; say what the system said.
+void require_readable(const std::string& path, const char* what) {
+    if (::access(path.c_str(), R_OK) != 0) {
+        throw cli::Error(cli::kUsage, fmt::format("cannot read {} '{}': {}", what, path, std::strerror(errno)));
+    }
+}
+
 void load_identity(SSL_CTX* ctx, const ContextOptions& o) {
     if (o.cert_file.empty()) return;
+    require_readable(o.cert_file, "certificate file");
+    if (!o.key_file.empty()) require_readable(o.key_file, "key file");
     if (SSL_CTX_use_certificate_chain_file(ctx, o.cert_file.c_str()) != 1) {
         bad_input(fmt::format("cannot load certificate '{}'", o.cert_file));
     }
@@ -33,6 +46,7 @@ void load_identity(SSL_CTX* ctx, const ContextOptions& o) {
 
 void load_trust(SSL_CTX* ctx, const ContextOptions& o) {
     if (!o.ca_file.empty()) {
+        require_readable(o.ca_file, "CA file");
         if (SSL_CTX_load_verify_locations(ctx, o.ca_file.c_str(), nullptr) != 1) {
             bad_input(fmt::format("cannot load CA certificates from '{}'", o.ca_file));
         }

@@ -1,5 +1,6 @@
 #include "tls/errors.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -8,6 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "reflect/catalogue.hpp"
 #include "tls/peer_names.hpp"
 
 namespace sslfeatures::tls {
@@ -33,10 +35,10 @@ ExitCode code_for_verify_error(long v) {
     }
 }
 
-Error verify_error(SSL* ssl, long v, const std::string& peer) {
+Error verify_error(X509* presented, long v, const std::string& peer) {
     std::string detail = X509_verify_cert_error_string(v);
     if (v == X509_V_ERR_HOSTNAME_MISMATCH || v == X509_V_ERR_IP_ADDRESS_MISMATCH) {
-        std::vector<std::string> names = peer_certificate_names(ssl);
+        std::vector<std::string> names = certificate_names(presented).all();
         detail += names.empty() ? " (the certificate names no host)"
                                 : fmt::format(" (the certificate is for {})", fmt::join(names, ", "));
     }
@@ -44,9 +46,26 @@ Error verify_error(SSL* ssl, long v, const std::string& peer) {
                  fmt::format("certificate verification failed for {}: {}", peer, detail));
 }
 
+// OpenSSL 3.0 names no alert newer than TLS 1.2 ("unknown" for TLS 1.3's
+// certificate_required); the headers' SSL_AD_* constants name them all.
+std::string alert_name(int alert) {
+    std::string name = SSL_alert_desc_string_long(alert);
+    if (name != "unknown") return name;
+    for (const reflect::CategoryRule& rule : reflect::category_rules()) {
+        if (rule.id != "alerts") continue;
+        for (const reflect::Constant& c : rule.constants) {
+            if (c.value != reflect::Value{static_cast<std::uint64_t>(alert), false}) continue;
+            std::string text(c.name.substr(std::string_view("SSL_AD_").size()));
+            for (char& ch : text) ch = ch == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            return text;
+        }
+    }
+    return fmt::format("alert {}", alert);
+}
+
 // Alerts arrive as reason codes SSL_AD_REASON_OFFSET + the alert number.
 Error alert_error(int alert, const std::string& peer) {
-    const std::string name = SSL_alert_desc_string_long(alert);
+    const std::string name = alert_name(alert);
     switch (alert) {
         case SSL_AD_PROTOCOL_VERSION:
             return Error(cli::kProtocolMismatch,
@@ -103,7 +122,8 @@ std::string FirstBytes::printable() const {
     return out;
 }
 
-Error handshake_error(SSL* ssl, int ret, const FirstBytes& first, const std::string& peer) {
+Error handshake_error(SSL* ssl, int ret, const FirstBytes& first, const std::string& peer,
+                      X509* presented) {
     const int ssl_error = SSL_get_error(ssl, ret);
     const int saved_errno = errno;
     const unsigned long e = ERR_peek_last_error();
@@ -118,7 +138,7 @@ Error handshake_error(SSL* ssl, int ret, const FirstBytes& first, const std::str
     }
     if (long v = SSL_get_verify_result(ssl); v != X509_V_OK && reason == SSL_R_CERTIFICATE_VERIFY_FAILED) {
         ERR_clear_error();
-        return verify_error(ssl, v, peer);
+        return verify_error(presented, v, peer);
     }
     if (reason >= SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256) {
         ERR_clear_error();

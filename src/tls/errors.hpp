@@ -30,7 +30,10 @@ class FirstBytes {
 };
 
 // Turns a failed SSL_connect/SSL_accept (its return value `ret`) into an
-// error with the cause's exit code. `peer` names the other side in messages.
-cli::Error handshake_error(SSL* ssl, int ret, const FirstBytes& first, const std::string& peer);
+// error with the cause's exit code. `peer` names the other side in messages;
+// `presented` is the certificate it showed, if any (OpenSSL forgets it when
+// verification fails).
+cli::Error handshake_error(SSL* ssl, int ret, const FirstBytes& first, const std::string& peer,
+                           X509* presented = nullptr);
 
 }  // namespace sslfeatures::tls

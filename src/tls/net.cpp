@@ -65,13 +65,6 @@ Endpoint local_endpoint(int fd) {
     return endpoint_of(reinterpret_cast<sockaddr*>(&ss), len);
 }
 
-Endpoint peer_endpoint(int fd) {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return {};
-    return endpoint_of(reinterpret_cast<sockaddr*>(&ss), len);
-}
-
 Deadline deadline_after(std::chrono::milliseconds timeout) {
     return std::chrono::steady_clock::now() + timeout;
 }

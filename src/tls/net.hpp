@@ -38,7 +38,6 @@ struct Endpoint {
 
 Endpoint endpoint_of(const sockaddr* addr, socklen_t len);
 Endpoint local_endpoint(int fd);
-Endpoint peer_endpoint(int fd);
 
 using Deadline = std::chrono::steady_clock::time_point;
 Deadline deadline_after(std::chrono::milliseconds timeout);

@@ -137,3 +137,127 @@ void write_file(const std::string& path, const std::string& text) {
 }
 
 }  // namespace sslfeatures::testing
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+namespace sslfeatures::testing {
+
+Background::Background(const std::vector<std::string>& argv, const std::string& input) {
+    int out[2], in[2];
+    if (::pipe(out) != 0 || ::pipe(in) != 0) throw std::runtime_error("pipe failed");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 2);
+    for (int fd : {out[0], out[1], in[0], in[1]}) posix_spawn_file_actions_addclose(&actions, fd);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    int rc = ::posix_spawnp(&pid_, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    ::close(in[0]);
+    if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+    out_fd_ = out[0];
+    in_fd_ = in[1];
+    ::signal(SIGPIPE, SIG_IGN);
+    if (!input.empty()) {
+        ssize_t ignored = ::write(in_fd_, input.data(), input.size());
+        (void)ignored;
+    }
+}
+
+Background::~Background() {
+    if (exit_code_ < 0) stop(SIGKILL, std::chrono::seconds(5));
+    if (out_fd_ >= 0) ::close(out_fd_);
+    if (in_fd_ >= 0) ::close(in_fd_);
+}
+
+void Background::close_stdin() {
+    if (in_fd_ >= 0) ::close(in_fd_);
+    in_fd_ = -1;
+}
+
+void Background::pump(int timeout_ms) {
+    if (out_fd_ < 0) return;
+    pollfd p{out_fd_, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) return;
+    char buf[8192];
+    ssize_t n = ::read(out_fd_, buf, sizeof buf);
+    if (n > 0) output_.append(buf, static_cast<size_t>(n));
+    else if (n == 0) {
+        ::close(out_fd_);
+        out_fd_ = -1;
+    }
+}
+
+std::string Background::wait_for(const std::regex& re, std::chrono::milliseconds timeout) {
+    auto end = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        std::smatch m;
+        if (std::regex_search(output_, m, re)) return m.size() > 1 ? m[1].str() : m[0].str();
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+        if (left.count() <= 0 || (out_fd_ < 0)) return "";
+        pump(static_cast<int>(std::min<long>(left.count(), 100)));
+    }
+}
+
+int Background::wait(std::chrono::milliseconds timeout) {
+    auto end = std::chrono::steady_clock::now() + timeout;
+    while (exit_code_ < 0) {
+        int status = 0;
+        pid_t r = ::waitpid(pid_, &status, WNOHANG);
+        if (r == pid_) {
+            exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= end) return -1;
+        pump(20);
+    }
+    while (out_fd_ >= 0) pump(100);
+    return exit_code_;
+}
+
+int Background::stop(int signal, std::chrono::milliseconds timeout) {
+    if (exit_code_ >= 0) return exit_code_;
+    ::kill(pid_, signal);
+    int code = wait(timeout);
+    if (code < 0) {
+        ::kill(pid_, SIGKILL);
+        code = wait(std::chrono::seconds(5));
+    }
+    return code;
+}
+
+int free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+int refused_port() {
+    // Bound but never listening: the kernel refuses connections to it, and
+    // holding it open keeps anyone else from taking it during the test.
+    static int fd = -1;
+    if (fd < 0) {
+        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    }
+    sockaddr_in a{};
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    return ntohs(a.sin_port);
+}
+
+}  // namespace sslfeatures::testing

@@ -1,0 +1,387 @@
+// The client and server against real peers over loopback: OpenSSL's s_server
+// and s_client, Python's ssl module and GnuTLS. Certificates come from the
+// openssl command-line tool (support/certs), not from our own code.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "support/certs.hpp"
+#include "support/process.hpp"
+
+namespace sslfeatures::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string kMessage = "Simple is better than complex.";
+
+std::string bin() { return env_or_fail("SSLFEATURES_BIN"); }
+std::string python() { return env_or_fail("SF_TEST_PYTHON"); }
+const TestCerts& certs() { return TestCerts::get(); }
+
+// Our server on 127.0.0.1 and a port the kernel picks; `port` is what it printed.
+struct OurServer {
+    explicit OurServer(std::vector<std::string> extra, const std::string& host = "127.0.0.1")
+        : proc([&] {
+              std::vector<std::string> argv{bin(), "server", host, "0", "-s", certs().localhost};
+              argv.insert(argv.end(), extra.begin(), extra.end());
+              return argv;
+          }()) {
+        port = proc.wait_for(std::regex("Listening at interface '[^']*' and port (\\d+)\n"));
+    }
+    Background proc;
+    std::string port;
+};
+
+// openssl s_server with -accept 0; `port` from its ACCEPT line.
+struct OpensslServer {
+    explicit OpensslServer(const std::string& cert, std::vector<std::string> extra = {})
+        : proc([&] {
+              std::vector<std::string> argv{"openssl", "s_server", "-accept", "0", "-cert", cert, "-naccept", "1"};
+              argv.insert(argv.end(), extra.begin(), extra.end());
+              return argv;
+          }()) {
+        port = proc.wait_for(std::regex("ACCEPT .*:(\\d+)\n"));
+    }
+    Background proc;
+    std::string port;
+};
+
+Result client(const std::vector<std::string>& args) {
+    std::vector<std::string> a{"client"};
+    a.insert(a.end(), args.begin(), args.end());
+    return run_tool(a);
+}
+
+std::string report_value(const std::string& report, const std::string& title) {
+    std::smatch m;
+    std::regex re(std::regex_replace(title, std::regex(R"([()])"), R"(\$&)") + R"(\.* (.*)\n)");
+    return std::regex_search(report, m, re) ? m[1].str() : "<missing " + title + ">";
+}
+
+// --- Interoperability -------------------------------------------------------
+
+TEST(Interop, OurClientTalksToOpensslServerAndReportsWhatItNegotiated) {
+    OpensslServer server(certs().localhost);
+    ASSERT_FALSE(server.port.empty()) << server.proc.output();
+    Result r = client({"localhost", server.port, "-a", certs().ca, "--report"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    server.proc.wait_for(std::regex(kMessage), 5s);
+    const std::string log = server.proc.output();
+    EXPECT_NE(log.find(kMessage), std::string::npos) << log;
+    // s_server names the cipher itself: the report must agree.
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(log, m, std::regex("CIPHER is (\\S+)"))) << log;
+    EXPECT_EQ(report_value(r.out, "Cipher chosen for this connection"), m[1].str());
+    EXPECT_EQ(report_value(r.out, "Protocol version negotiated"), "TLSv1.3");
+    EXPECT_EQ(report_value(r.out, "Peer certificate"), "provided");
+    EXPECT_EQ(report_value(r.out, "Whether name(s) match the hostname"), "Yes");
+    EXPECT_EQ(report_value(r.out, "Server name indication (SNI)"), "localhost");
+}
+
+TEST(Interop, OurServerTalksToOpensslClientWhichVerifiesIt) {
+    OurServer server({"--once", "--report"});
+    ASSERT_FALSE(server.port.empty()) << server.proc.output();
+    Result c = run({"openssl", "s_client", "-connect", "127.0.0.1:" + server.port, "-CAfile", certs().ca,
+                    "-verify_return_error", "-verify_hostname", "localhost", "-servername", "localhost",
+                    "-tls1_2"},
+                   kMessage);
+    EXPECT_NE(c.out.find("Verify return code: 0 (ok)"), std::string::npos) << c.out << c.err;
+    EXPECT_EQ(server.proc.wait(10s), 0) << server.proc.output();
+    const std::string log = server.proc.output();
+    EXPECT_NE(log.find("b'" + kMessage + "'"), std::string::npos) << log;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(c.out, m, std::regex("Cipher is (\\S+)"))) << c.out;
+    EXPECT_EQ(report_value(log, "Cipher chosen for this connection"), m[1].str());
+    EXPECT_EQ(report_value(log, "Protocol version negotiated"), "TLSv1.2");
+    EXPECT_EQ(report_value(log, "Peer certificate"), "none");
+    EXPECT_EQ(log.find("Name(s) on peer certificate"), std::string::npos) << "no names without a certificate";
+}
+
+TEST(Interop, PythonClientWithDefaultContextTalksToOurServer) {
+    OurServer server({"--once"});
+    ASSERT_FALSE(server.port.empty());
+    const std::string script =
+        "import socket, ssl, sys\n"
+        "ctx = ssl.create_default_context(cafile=sys.argv[1])\n"
+        "with socket.create_connection(('localhost', int(sys.argv[2]))) as raw:\n"
+        "    with ctx.wrap_socket(raw, server_hostname='localhost') as s:\n"
+        "        s.sendall(b'Simple is better than complex.')\n"
+        "        print(s.version())\n";
+    Result py = run({python(), "-c", script, certs().ca, server.port});
+    ASSERT_EQ(py.exit_code, 0) << py.err;
+    EXPECT_EQ(server.proc.wait(10s), 0);
+    // safe_tls.py's transcript, line by line.
+    std::vector<std::string> lines = lines_of(server.proc.output());
+    ASSERT_EQ(lines.size(), 3u) << server.proc.output();
+    EXPECT_EQ(lines[0], "Listening at interface '127.0.0.1' and port " + server.port);
+    EXPECT_TRUE(std::regex_match(lines[1], std::regex("Connection from host '127\\.0\\.0\\.1' and port \\d+")));
+    EXPECT_EQ(lines[2], "b'Simple is better than complex.'");
+}
+
+TEST(Interop, OurClientTalksToPythonServer) {
+    const std::string script =
+        "import socket, ssl, sys\n"
+        "ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)\n"
+        "ctx.load_cert_chain(sys.argv[1])\n"
+        "ls = socket.socket(); ls.bind(('127.0.0.1', 0)); ls.listen(1)\n"
+        "print('port', ls.getsockname()[1], flush=True)\n"
+        "raw, addr = ls.accept()\n"
+        "s = ctx.wrap_socket(raw, server_side=True)\n"
+        "data = b''\n"
+        "while True:\n"
+        "    chunk = s.recv(1024)\n"
+        "    if not chunk: break\n"
+        "    data += chunk\n"
+        "print(repr(data), s.version(), flush=True)\n";
+    Background server({python(), "-c", script, certs().localhost});
+    std::string port = server.wait_for(std::regex("port (\\d+)\n"));
+    ASSERT_FALSE(port.empty()) << server.output();
+    Result r = client({"localhost", port, "-a", certs().ca});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "Connected to host 'localhost' and port " + port + "\n");
+    EXPECT_EQ(server.wait(10s), 0) << server.output();
+    EXPECT_NE(server.output().find("b'Simple is better than complex.' TLSv1.3"), std::string::npos) << server.output();
+}
+
+TEST(Interop, GnutlsClientTalksToOurServer) {
+    OurServer server({"--once"});
+    ASSERT_FALSE(server.port.empty());
+    Result g = run({"gnutls-cli", "--x509cafile", certs().ca, "--port", server.port, "localhost"}, kMessage);
+    EXPECT_EQ(server.proc.wait(10s), 0) << server.proc.output() << g.err;
+    EXPECT_NE(server.proc.output().find("b'" + kMessage + "'"), std::string::npos) << server.proc.output();
+    EXPECT_NE(g.out.find("Handshake was completed"), std::string::npos) << g.out << g.err;
+}
+
+TEST(Interop, OurClientTalksToGnutlsServer) {
+    // gnutls-serv has no "pick a free port"; use one the kernel just handed us.
+    std::string port = std::to_string(free_port());
+    Background server({"gnutls-serv", "--echo", "--x509certfile", certs().localhost, "--x509keyfile",
+                       certs().localhost, "--port", port});
+    ASSERT_FALSE(server.wait_for(std::regex("listening on IPv4 .*done"), 10s).empty()) << server.output();
+    Result r = client({"localhost", port, "-a", certs().ca, "--report"});
+    EXPECT_EQ(r.exit_code, 0) << r.err << server.output();
+    EXPECT_EQ(report_value(r.out, "Peer certificate"), "provided");
+}
+
+TEST(Interop, ClientCertificateIsRequiredWhenTheServerHasACa) {
+    OurServer server({"-a", certs().ca, "--report"});
+    ASSERT_FALSE(server.port.empty());
+    Result with = client({"localhost", server.port, "-a", certs().ca, "-c", certs().client});
+    EXPECT_EQ(with.exit_code, 0) << with.err;
+    server.proc.wait_for(std::regex("client\\.example"), 5s);
+    EXPECT_EQ(report_value(server.proc.output(), "Peer certificate"), "provided");
+    Result without = client({"localhost", server.port, "-a", certs().ca});
+    EXPECT_EQ(without.exit_code, 22) << without.err;
+    EXPECT_NE(without.err.find("certificate required"), std::string::npos) << without.err;
+    server.proc.wait_for(std::regex("sent no certificate"), 5s);
+    EXPECT_NE(server.proc.output().find("sent no certificate"), std::string::npos) << server.proc.output();
+}
+
+TEST(Interop, IPv6AndEveryInterface) {
+    OurServer server({}, "");
+    ASSERT_FALSE(server.port.empty());
+    EXPECT_NE(server.proc.output().find("Listening at interface '' and port"), std::string::npos);
+    EXPECT_EQ(client({"::1", server.port, "-a", certs().ca}).exit_code, 0);
+    EXPECT_EQ(client({"127.0.0.1", server.port, "-a", certs().ca}).exit_code, 0);
+    server.proc.wait_for(std::regex("host '::1'[\\s\\S]*host '127.0.0.1'"), 5s);
+    EXPECT_NE(server.proc.output().find("Connection from host '::1'"), std::string::npos) << server.proc.output();
+}
+
+// --- Failures: one line, the cause's exit code -------------------------------
+
+void expect_failure(const Result& r, int code, const std::string& must_mention) {
+    EXPECT_EQ(r.exit_code, code) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(must_mention), std::string::npos) << r.err;
+}
+
+struct CertCase {
+    const char* name;
+    std::string TestCerts::*cert;
+    int code;
+    const char* message;
+};
+
+class CertificateFailures : public ::testing::TestWithParam<CertCase> {};
+
+TEST_P(CertificateFailures, ClientRefusesWithTheCausesCode) {
+    const CertCase& c = GetParam();
+    OpensslServer server(certs().*c.cert);
+    ASSERT_FALSE(server.port.empty());
+    expect_failure(client({"localhost", server.port, "-a", certs().ca}), c.code, c.message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Causes, CertificateFailures,
+    ::testing::Values(CertCase{"wrong_name", &TestCerts::wrong_name, 15, "the certificate is for wrongname, other.example"},
+                      CertCase{"unknown_ca", &TestCerts::other_ca, 16, "unable to get local issuer certificate"},
+                      CertCase{"self_signed", &TestCerts::self_signed, 17, "self-signed"},
+                      CertCase{"expired", &TestCerts::expired, 18, "certificate has expired"},
+                      CertCase{"not_yet_valid", &TestCerts::not_yet, 19, "certificate is not yet valid"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Failures, InsecureAcceptsAnUntrustedServerButSaysSo) {
+    OpensslServer server(certs().self_signed);
+    Result r = client({"localhost", server.port, "--insecure"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("NOT verified"), std::string::npos) << r.err;
+}
+
+TEST(Failures, ProtocolMismatch) {
+    OpensslServer server(certs().localhost, {"-tls1_3"});
+    expect_failure(client({"localhost", server.port, "-a", certs().ca, "-p", "TLSv1.2"}), 20, "protocol");
+}
+
+TEST(Failures, CipherMismatch) {
+    OpensslServer server(certs().localhost, {"-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"});
+    expect_failure(client({"localhost", server.port, "-a", certs().ca}), 21, "cipher");
+}
+
+TEST(Failures, ConnectionRefused) {
+    expect_failure(client({"127.0.0.1", std::to_string(refused_port())}), 10, "refused");
+}
+
+TEST(Failures, NameThatDoesNotResolve) {
+    expect_failure(client({"no-such-host.invalid", "443"}), 11, "cannot resolve host 'no-such-host.invalid'");
+}
+
+// A raw TCP peer on loopback that does one thing, for the failures real TLS
+// peers don't produce on demand.
+class RawPeer {
+  public:
+    enum class Mode { silent, close_at_once, http };
+    explicit RawPeer(Mode mode) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        ::listen(fd_, 4);
+        socklen_t len = sizeof a;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        port_ = ntohs(a.sin_port);
+        if (mode != Mode::silent) {
+            thread_ = std::thread([this, mode] {
+                int c = ::accept(fd_, nullptr, nullptr);
+                if (c < 0) return;
+                if (mode == Mode::http) {
+                    char buf[1024];
+                    ssize_t ignored = ::read(c, buf, sizeof buf);
+                    const char reply[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+                    ignored = ::write(c, reply, sizeof reply - 1);
+                    (void)ignored;
+                }
+                ::close(c);
+            });
+        }
+    }
+    ~RawPeer() {
+        ::shutdown(fd_, SHUT_RDWR);
+        if (thread_.joinable()) thread_.join();
+        ::close(fd_);
+    }
+    std::string port() const { return std::to_string(port_); }
+
+  private:
+    int fd_ = -1;
+    int port_ = 0;
+    std::thread thread_;
+};
+
+TEST(Failures, TimeoutWhenThePeerNeverAnswers) {
+    RawPeer peer(RawPeer::Mode::silent);  // the kernel completes the TCP handshake; nobody speaks
+    auto start = std::chrono::steady_clock::now();
+    expect_failure(client({"127.0.0.1", peer.port(), "--timeout", "0.5"}), 12, "timed out");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+TEST(Failures, PeerClosingMidHandshake) {
+    RawPeer peer(RawPeer::Mode::close_at_once);
+    expect_failure(client({"127.0.0.1", peer.port()}), 13, "during the handshake");
+}
+
+TEST(Failures, PlainHttpPeer) {
+    RawPeer peer(RawPeer::Mode::http);
+    expect_failure(client({"127.0.0.1", peer.port()}), 14, "does not speak TLS: it sent 'HTTP/'");
+}
+
+TEST(Failures, UsageErrorsNameTheValidChoices) {
+    expect_failure(client({"localhost", "443", "-p", "SSLv2"}), 2, "valid protocols: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3");
+    expect_failure(client({"localhost", "99999"}), 2, "port");
+    expect_failure(run_tool({"server", "127.0.0.1", "0"}), 2, "-s FILE.pem");
+    expect_failure(client({"localhost", "443", "-a", "/nonexistent/ca.crt"}), 2, "/nonexistent/ca.crt");
+}
+
+// --- A server that keeps serving ---------------------------------------------
+
+TEST(Server, SurvivesGarbageResetsIdlersAndFailedHandshakesThenStopsCleanly) {
+    OurServer server({"--timeout", "0.5"});
+    ASSERT_FALSE(server.port.empty());
+    const int port = std::stoi(server.port);
+    auto connect_raw = [port] {
+        int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<uint16_t>(port));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        EXPECT_EQ(::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+        return s;
+    };
+    // Garbage.
+    int g = connect_raw();
+    ASSERT_EQ(::write(g, "\x16\x03\x01\x00\x05hello", 10), 10);
+    ::close(g);
+    // Plain HTTP.
+    int h = connect_raw();
+    ASSERT_EQ(::write(h, "GET / HTTP/1.0\r\n\r\n", 18), 18);
+    // Abrupt reset.
+    int r = connect_raw();
+    linger lg{1, 0};
+    ::setsockopt(r, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    ::close(r);
+    // An idler, held past the handshake timeout.
+    int idle = connect_raw();
+    // A client that fails verification.
+    EXPECT_EQ(client({"localhost", server.port}).exit_code, 16);
+    std::this_thread::sleep_for(1s);
+    ::close(h);
+    ::close(idle);
+    // Still serving at once.
+    Result good = client({"localhost", server.port, "-a", certs().ca, "-m", "still here"});
+    EXPECT_EQ(good.exit_code, 0) << good.err;
+    EXPECT_FALSE(server.proc.wait_for(std::regex("b'still here'"), 5s).empty()) << server.proc.output();
+    EXPECT_EQ(server.proc.stop(SIGTERM), 0) << server.proc.output();
+    const std::string log = server.proc.output();
+    for (const char* expected : {"timed out", "does not speak TLS: it sent 'GET /'", "reset the connection",
+                                 "unknown CA", "server stopped"}) {
+        EXPECT_NE(log.find(expected), std::string::npos) << expected << "\n" << log;
+    }
+    // One line per failure: every error line stands alone.
+    for (const std::string& line : lines_of(log)) {
+        if (line.find("error:") != std::string::npos) {
+            EXPECT_EQ(line.rfind("sslfeatures: error: ", 0), 0u) << line;
+        }
+    }
+}
+
+TEST(Server, PrintsEachChunkAsAPythonBytesLiteral) {
+    OurServer server({"--once"});
+    Background c({bin(), "client", "localhost", server.port, "-a", certs().ca, "--stdin"},
+                 std::string("tab\there\nquote' nul\x01\xff", 21));
+    c.close_stdin();
+    EXPECT_EQ(c.wait(10s), 0) << c.output();
+    EXPECT_EQ(server.proc.wait(10s), 0);
+    // Python: repr(b"tab\there\nquote' nul\x01\xff")
+    EXPECT_NE(server.proc.output().find("b\"tab\\there\\nquote' nul\\x01\\xff\"\n"), std::string::npos)
+        << server.proc.output();
+}
+
+}  // namespace
+}  // namespace sslfeatures::testing
