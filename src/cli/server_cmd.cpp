@@ -112,6 +112,7 @@ class Server {
                 rc.role = tls::Role::server;
                 rc.address = tls::Endpoint{o_.host, local_port()};
                 rc.client_address = from;
+                rc.loaded_cas = !o_.ca_file.empty();
                 print_report(conn, rc, o_);
             }
             while (auto chunk = conn.read_some(tls::deadline_after(ms(o_.idle_timeout_s)))) {

@@ -115,6 +115,23 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* outlen, const un
     return SSL_TLSEXT_ERR_NOACK;
 }
 
+// The server's ALPN list lives as long as its SSL_CTX: kept in the context's
+// ex_data and freed with it.
+int alpn_index() {
+    static const int index = SSL_CTX_get_ex_new_index(
+        0, nullptr, nullptr, nullptr,
+        [](void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
+            delete static_cast<std::vector<std::string>*>(ptr);
+        });
+    return index;
+}
+
+void set_server_alpn(SSL_CTX* ctx, const std::vector<std::string>& protocols) {
+    auto* owned = new std::vector<std::string>(protocols);
+    SSL_CTX_set_ex_data(ctx, alpn_index(), owned);
+    SSL_CTX_set_alpn_select_cb(ctx, select_alpn, owned);
+}
+
 }  // namespace
 
 SslCtxPtr make_secure_context(const ContextOptions& o) {
@@ -129,11 +146,7 @@ SslCtxPtr make_secure_context(const ContextOptions& o) {
     if (o.role == Role::server) {
         SSL_CTX_set_options(ctx.get(), SSL_OP_CIPHER_SERVER_PREFERENCE);
         SSL_CTX_set_dh_auto(ctx.get(), 1);
-        if (!o.alpn.empty()) {
-            // The vector lives in the options, which outlive the context's use.
-            SSL_CTX_set_alpn_select_cb(ctx.get(), select_alpn,
-                                       const_cast<std::vector<std::string>*>(&o.alpn));
-        }
+        if (!o.alpn.empty()) set_server_alpn(ctx.get(), o.alpn);
     }
     set_algorithms(ctx.get(), o);
     load_identity(ctx.get(), o);

@@ -23,6 +23,7 @@ struct ReportContext {
     Endpoint client_address;   // server only
     std::string expected_host; // client only: the name or address we asked for
     bool verified = true;      // false under --insecure
+    bool loaded_cas = false;   // server only: it was given -a
 };
 
 std::vector<ReportLine> connection_report(const Connection& conn, const ReportContext& context);
