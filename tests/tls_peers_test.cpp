@@ -220,11 +220,11 @@ TEST_P(CertificateFailures, ClientRefusesWithTheCausesCode) {
 
 INSTANTIATE_TEST_SUITE_P(
     Causes, CertificateFailures,
-    ::testing::Values(CertCase{"wrong_name", &TestCerts::wrong_name, 15, "the certificate is for wrongname, other.example"},
-                      CertCase{"unknown_ca", &TestCerts::other_ca, 16, "unable to get local issuer certificate"},
-                      CertCase{"self_signed", &TestCerts::self_signed, 17, "self-signed"},
-                      CertCase{"expired", &TestCerts::expired, 18, "certificate has expired"},
-                      CertCase{"not_yet_valid", &TestCerts::not_yet, 19, "certificate is not yet valid"}),
+    ::testing::Values(CertCase{"wrong_name", &TestCerts::wrong_name, 15, "it is for wrongname, other.example"},
+                      CertCase{"unknown_ca", &TestCerts::other_ca, 16, "issued by a CA that is not trusted"},
+                      CertCase{"self_signed", &TestCerts::self_signed, 17, "self-signed and not trusted"},
+                      CertCase{"expired", &TestCerts::expired, 18, "the certificate has expired"},
+                      CertCase{"not_yet_valid", &TestCerts::not_yet, 19, "the certificate is not valid yet"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(Failures, InsecureAcceptsAnUntrustedServerButSaysSo) {

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <poll.h>
 #include <semaphore>
 #include <thread>
@@ -102,10 +103,11 @@ class Server {
   private:
     int serve(tls::Socket sock, const tls::Endpoint& from) {
         const std::string who = fmt::format("client {}", from.python_repr());
+        std::optional<tls::Connection> conn;
         try {
             if (!o_.report) say(fmt::format("Connection from host '{}' and port {}\n", from.host, from.port));
-            tls::Connection conn(ctx_.get(), std::move(sock), tls::Role::server, who);
-            conn.handshake(tls::deadline_after(ms(o_.timeout_s)));
+            conn.emplace(ctx_.get(), std::move(sock), tls::Role::server, who);
+            conn->handshake(tls::deadline_after(ms(o_.timeout_s)));
             if (o_.insecure && !o_.ca_file.empty()) print_warning(fmt::format("--insecure: {} was NOT verified", who));
             if (o_.report) {
                 tls::ReportContext rc;
@@ -113,15 +115,16 @@ class Server {
                 rc.address = tls::Endpoint{o_.host, local_port()};
                 rc.client_address = from;
                 rc.loaded_cas = !o_.ca_file.empty();
-                print_report(conn, rc, o_);
+                print_report(*conn, rc, o_);
             }
-            while (auto chunk = conn.read_some(tls::deadline_after(ms(o_.idle_timeout_s)))) {
+            while (auto chunk = conn->read_some(tls::deadline_after(ms(o_.idle_timeout_s)))) {
                 say(tls::python_bytes_repr(*chunk) + "\n");
             }
-            conn.close();
+            conn->close();
             return kOk;
         } catch (const Error& e) {
             print_error(e.what());
+            if (conn) conn->linger(tls::deadline_after(std::chrono::milliseconds(500)));
             return e.code();
         }
     }

@@ -1,6 +1,9 @@
 #include "tls/connection.hpp"
 
+#include <cerrno>
 #include <chrono>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -63,8 +66,11 @@ void Connection::write_all(std::string_view data, Deadline deadline) {
             continue;
         }
         if (!wait_for(rc, deadline, "sending to")) {
-            throw cli::Error(cli::kPeerClosed, fmt::format("{} closed the connection while we were sending: {}",
-                                                           peer_, openssl_error_text()));
+            // The peer may have said why before it closed: an alert waiting to be read.
+            ERR_clear_error();
+            read_some(deadline);
+            throw cli::Error(cli::kPeerClosed, fmt::format("{} closed the connection while we were sending",
+                                                           peer_));
         }
     }
 }
@@ -91,6 +97,15 @@ std::optional<std::string> Connection::read_some(Deadline deadline) {
 void Connection::close() {
     SSL_shutdown(ssl_.get());
     ERR_clear_error();
+}
+
+void Connection::linger(Deadline deadline) {
+    ::shutdown(socket_.fd(), SHUT_WR);
+    char buf[4096];
+    while (wait_fd(socket_.fd(), false, deadline)) {
+        ssize_t n = ::read(socket_.fd(), buf, sizeof buf);
+        if (n <= 0 && !(n < 0 && (errno == EINTR || errno == EAGAIN))) break;
+    }
 }
 
 void Connection::close_and_drain(Deadline deadline) {

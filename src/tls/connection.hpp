@@ -31,6 +31,9 @@ class Connection {
     // Sends close_notify and waits for the peer to close too, so that a late
     // rejection (a TLS 1.3 server refusing our certificate) is not missed.
     void close_and_drain(Deadline deadline);
+    // After a failed handshake: stop sending, then read and discard until the
+    // peer closes or the deadline, so our alert reaches it instead of a reset.
+    void linger(Deadline deadline);
 
   private:
     // Waits for what OpenSSL asked for; false when it was an error, not a wait.

@@ -35,15 +35,28 @@ ExitCode code_for_verify_error(long v) {
     }
 }
 
-Error verify_error(X509* presented, long v, const std::string& peer) {
-    std::string detail = X509_verify_cert_error_string(v);
-    if (v == X509_V_ERR_HOSTNAME_MISMATCH || v == X509_V_ERR_IP_ADDRESS_MISMATCH) {
-        std::vector<std::string> names = certificate_names(presented).all();
-        detail += names.empty() ? " (the certificate names no host)"
-                                : fmt::format(" (the certificate is for {})", fmt::join(names, ", "));
+// The cause in our words (stable across OpenSSL releases), then OpenSSL's.
+std::string verify_cause(ExitCode code) {
+    switch (code) {
+        case cli::kNameMismatch: return "the certificate is not for this host";
+        case cli::kUnknownCa: return "the certificate was issued by a CA that is not trusted (try -a)";
+        case cli::kSelfSigned: return "the certificate is self-signed and not trusted (try -a)";
+        case cli::kExpired: return "the certificate has expired";
+        case cli::kNotYetValid: return "the certificate is not valid yet";
+        default: return "the certificate was refused";
     }
-    return Error(code_for_verify_error(v),
-                 fmt::format("certificate verification failed for {}: {}", peer, detail));
+}
+
+Error verify_error(X509* presented, long v, const std::string& peer) {
+    const ExitCode code = code_for_verify_error(v);
+    std::string detail = X509_verify_cert_error_string(v);
+    if (code == cli::kNameMismatch) {
+        std::vector<std::string> names = certificate_names(presented).all();
+        detail += names.empty() ? "; it names no host"
+                                : fmt::format("; it is for {}", fmt::join(names, ", "));
+    }
+    return Error(code, fmt::format("certificate verification failed for {}: {} ({})", peer,
+                                   verify_cause(code), detail));
 }
 
 // OpenSSL 3.0 names no alert newer than TLS 1.2 ("unknown" for TLS 1.3's

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <openssl/bio.h>
+#include <openssl/ec.h>
 #include <openssl/x509v3.h>
 
 #include "render/dotted.hpp"
@@ -78,8 +79,15 @@ std::string group_text(SSL* ssl) {
     const char* name = id != 0 ? SSL_group_to_name(ssl, id) : nullptr;
     return name != nullptr ? name : "none";
 #else
-    int nid = SSL_get_shared_group(ssl, 0);
-    return nid > 0 ? OBJ_nid2sn(nid) : "none";
+    // 1.1.1 cannot name the negotiated group; the peer's ephemeral key shows it.
+    EVP_PKEY* key = nullptr;
+    if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == nullptr) return "none";
+    EvpPkeyPtr owned(key);
+    int nid = EVP_PKEY_base_id(key);
+    if (nid == EVP_PKEY_EC) {
+        nid = EC_GROUP_get_curve_name(EC_KEY_get0_group(EVP_PKEY_get0_EC_KEY(key)));
+    }
+    return OBJ_nid2sn(nid);
 #endif
 }
 
