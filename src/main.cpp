@@ -20,6 +20,7 @@ using namespace sslfeatures::cli;
 constexpr Command kCommands[] = {
     {"features", "Print OpenSSL's constants and feature availability (the default job)",
      setup_features},
+    {"pki", "Make a test CA and a localhost certificate signed by it, in a directory", setup_pki},
 };
 
 std::string version_text() {
