@@ -448,6 +448,7 @@ TEST(Pki, BadNameIsOneLine) {
 
 TEST(Pki, DirectoryProblemsAreOneLine) {
     expect_usage_error({"pki"}, "DIR is required");
+    expect_usage_error({"pki", ""}, "DIR is empty");
     TempDir tmp;
     const std::string file = tmp.path() + "/plain";
     write_file(file, "x\n");

@@ -68,6 +68,8 @@ void refuse_to_overwrite(const std::vector<OutputFile>& files) {
 }
 
 void require_directory_or_nothing(const std::string& dir) {
+    // An empty DIR would silently mean the current directory.
+    if (dir.empty()) throw Error(kUsage, "DIR is empty; name a directory ('.' for this one)");
     struct stat st {};
     if (::stat(dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
         throw Error(kUsage, fmt::format("'{}' exists and is not a directory", dir));
