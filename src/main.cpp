@@ -25,6 +25,7 @@ constexpr Command kCommands[] = {
      setup_client},
     {"server", "Serve TLS with secure defaults, print what clients send, optionally report",
      setup_server},
+    {"pki", "Make a test CA and a localhost certificate signed by it, in a directory", setup_pki},
 };
 
 std::string version_text() {

@@ -5,8 +5,11 @@
 #include <memory>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 namespace sslfeatures::tls {
 
@@ -21,5 +24,12 @@ using SslPtr = std::unique_ptr<SSL, FreeWith<&SSL_free>>;
 using BioPtr = std::unique_ptr<BIO, FreeWith<&BIO_free_all>>;
 using X509Ptr = std::unique_ptr<X509, FreeWith<&X509_free>>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, FreeWith<&EVP_PKEY_free>>;
+using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, FreeWith<&EVP_PKEY_CTX_free>>;
+using BignumPtr = std::unique_ptr<BIGNUM, FreeWith<&BN_free>>;
+using X509NamePtr = std::unique_ptr<X509_NAME, FreeWith<&X509_NAME_free>>;
+using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, FreeWith<&X509_EXTENSION_free>>;
+using GeneralNamePtr = std::unique_ptr<GENERAL_NAME, FreeWith<&GENERAL_NAME_free>>;
+using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, FreeWith<&GENERAL_NAMES_free>>;
+using Asn1StringPtr = std::unique_ptr<ASN1_STRING, FreeWith<&ASN1_STRING_free>>;
 
 }  // namespace sslfeatures::tls

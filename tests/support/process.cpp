@@ -155,7 +155,13 @@ Background::Background(const std::vector<std::string>& argv, const std::string& 
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    int rc = ::posix_spawnp(&pid_, args[0], &actions, nullptr, args.data(), environ);
+    // Its own process group, so stopping it stops whatever it started too.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    int rc = ::posix_spawnp(&pid_, args[0], &actions, &attr, args.data(), environ);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     ::close(in[0]);
@@ -222,10 +228,10 @@ int Background::wait(std::chrono::milliseconds timeout) {
 
 int Background::stop(int signal, std::chrono::milliseconds timeout) {
     if (exit_code_ >= 0) return exit_code_;
-    ::kill(pid_, signal);
+    ::kill(-pid_, signal);
     int code = wait(timeout);
     if (code < 0) {
-        ::kill(pid_, SIGKILL);
+        ::kill(-pid_, SIGKILL);
         code = wait(std::chrono::seconds(5));
     }
     return code;

@@ -1,0 +1,343 @@
+#include "tls/pki.hpp"
+
+#include <arpa/inet.h>
+#include <ctime>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "cli/exit_codes.hpp"
+
+namespace sslfeatures::tls {
+namespace {
+
+struct KeyTypeInfo {
+    KeyType type;
+    std::string_view name;
+    int rsa_bits;   // 0 for the others
+    int curve_nid;  // NID_undef for the others
+};
+
+constexpr KeyTypeInfo kKeyTypeInfo[] = {
+    {KeyType::rsa2048, "rsa-2048", 2048, NID_undef},
+    {KeyType::rsa3072, "rsa-3072", 3072, NID_undef},
+    {KeyType::rsa4096, "rsa-4096", 4096, NID_undef},
+    {KeyType::ecdsa_p256, "ecdsa-p256", 0, NID_X9_62_prime256v1},
+    {KeyType::ecdsa_p384, "ecdsa-p384", 0, NID_secp384r1},
+    {KeyType::ed25519, "ed25519", 0, NID_undef},
+};
+
+const KeyTypeInfo& info(KeyType type) {
+    for (const KeyTypeInfo& i : kKeyTypeInfo) {
+        if (i.type == type) return i;
+    }
+    throw cli::Error(cli::kFailure, "unknown key type (please report this)");
+}
+
+// OpenSSL's queued reasons on one line, oldest first; the queue is emptied.
+std::string openssl_errors() {
+    std::vector<std::string> reasons;
+    while (unsigned long code = ERR_get_error()) {
+        char text[256];
+        ERR_error_string_n(code, text, sizeof text);
+        reasons.emplace_back(text);
+    }
+    if (reasons.empty()) return "no reason given";
+    return fmt::format("{}", fmt::join(reasons, "; "));
+}
+
+[[noreturn]] void fail(std::string_view doing) {
+    throw cli::Error(cli::kFailure, fmt::format("cannot {}: {}", doing, openssl_errors()));
+}
+
+void check(bool ok, std::string_view doing) {
+    if (!ok) fail(doing);
+}
+
+template <typename T>
+T* check(T* p, std::string_view doing) {
+    if (p == nullptr) fail(doing);
+    return p;
+}
+
+EvpPkeyCtxPtr keygen_context(const KeyTypeInfo& key) {
+    const int id = key.rsa_bits != 0         ? EVP_PKEY_RSA
+                   : key.curve_nid != NID_undef ? EVP_PKEY_EC
+                                                : EVP_PKEY_ED25519;
+    EvpPkeyCtxPtr ctx(check(EVP_PKEY_CTX_new_id(id, nullptr), "make a key context"));
+    check(EVP_PKEY_keygen_init(ctx.get()) == 1, "start key generation");
+    if (key.rsa_bits != 0) {
+        check(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), key.rsa_bits) > 0, "set the RSA size");
+    }
+    if (key.curve_nid != NID_undef) {
+        check(EVP_PKEY_CTX_set_ec_paramgen_curve_nid(ctx.get(), key.curve_nid) > 0,
+              "set the curve");
+        // A named curve, not explicit parameters: peers reject the latter.
+        check(EVP_PKEY_CTX_set_ec_param_enc(ctx.get(), OPENSSL_EC_NAMED_CURVE) > 0,
+              "set the curve encoding");
+    }
+    return ctx;
+}
+
+// 159 random bits with the top one set: positive, never zero, and at most the
+// 20 octets RFC 5280 allows, and unguessable as CA/Browser rules want.
+void set_random_serial(X509* cert) {
+    BignumPtr bn(check(BN_new(), "allocate a serial number"));
+    check(BN_rand(bn.get(), 159, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY) == 1,
+          "draw a serial number");
+    check(BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert)), "set the serial number");
+}
+
+void set_time(ASN1_TIME* field, std::chrono::seconds offset) {
+    const std::time_t when = std::time(nullptr) + static_cast<std::time_t>(offset.count());
+    check(ASN1_TIME_set(field, when), "set the validity period");
+}
+
+X509NamePtr name_with_cn(const std::string& common_name) {
+    X509NamePtr name(check(X509_NAME_new(), "allocate a name"));
+    const auto* bytes = reinterpret_cast<const unsigned char*>(common_name.data());
+    check(X509_NAME_add_entry_by_NID(name.get(), NID_commonName, MBSTRING_UTF8, bytes,
+                                     static_cast<int>(common_name.size()), -1, 0) == 1,
+          "set the common name");
+    return name;
+}
+
+// Everything but the extensions and the issuer: version, serial, subject,
+// public key, validity.
+X509Ptr new_certificate(EVP_PKEY* subject_key, const std::string& common_name,
+                        const Validity& validity) {
+    X509Ptr cert(check(X509_new(), "allocate a certificate"));
+    check(X509_set_version(cert.get(), 2) == 1, "set the version");  // 2 means v3
+    set_random_serial(cert.get());
+    check(X509_set_subject_name(cert.get(), name_with_cn(common_name).get()) == 1,
+          "set the subject");
+    check(X509_set_pubkey(cert.get(), subject_key) == 1, "set the public key");
+    set_time(X509_getm_notBefore(cert.get()), validity.not_before);
+    set_time(X509_getm_notAfter(cert.get()), validity.not_after);
+    return cert;
+}
+
+// One extension from OpenSSL's configuration syntax ("critical,CA:TRUE").
+// Only fixed strings go through here; names from users never do.
+void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
+    X509V3_CTX ctx;
+    X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+    X509ExtensionPtr ext(check(X509V3_EXT_nconf_nid(nullptr, &ctx, nid, value),
+                               fmt::format("make the {} extension", OBJ_nid2sn(nid))));
+    check(X509_add_ext(cert, ext.get(), -1) == 1, "add an extension");
+}
+
+// Identifiers let verifiers pick the right CA among several with one name.
+// The subject's comes first: a self-signed certificate is its own issuer.
+void add_key_identifiers(X509* cert, X509* issuer, bool with_authority) {
+    add_extension(cert, issuer, NID_subject_key_identifier, "hash");
+    if (with_authority) add_extension(cert, issuer, NID_authority_key_identifier, "keyid:always");
+}
+
+bool is_ip_literal(const std::string& name, unsigned char (&bytes)[16], int& length) {
+    if (inet_pton(AF_INET, name.c_str(), bytes) == 1) {
+        length = 4;
+        return true;
+    }
+    if (inet_pton(AF_INET6, name.c_str(), bytes) == 1) {
+        length = 16;
+        return true;
+    }
+    return false;
+}
+
+bool is_dns_label(std::string_view label) {
+    if (label.empty() || label.size() > 63) return false;
+    for (char c : label) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+bool is_dns_name(std::string_view name) {
+    if (name.empty() || name.size() > 253) return false;
+    if (name.substr(0, 2) == "*.") name.remove_prefix(2);
+    while (true) {
+        const std::size_t dot = name.find('.');
+        if (!is_dns_label(name.substr(0, dot))) return false;
+        if (dot == std::string_view::npos) return true;
+        name.remove_prefix(dot + 1);
+    }
+}
+
+// The entry as it goes on the wire; two spellings of one address (::1 and
+// 0::1) give the same bytes, so duplicates are easy to spot.
+std::pair<int, std::string> san_entry(const std::string& name) {
+    unsigned char bytes[16];
+    int length = 0;
+    if (is_ip_literal(name, bytes, length)) {
+        return {GEN_IPADD, std::string(reinterpret_cast<char*>(bytes), static_cast<std::size_t>(length))};
+    }
+    if (!is_dns_name(name)) {
+        throw cli::Error(cli::kUsage,
+                         fmt::format("'{}' is neither a DNS name nor an IP address", name));
+    }
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return {GEN_DNS, lower};
+}
+
+GeneralNamePtr general_name(int type, const std::string& value) {
+    Asn1StringPtr str(check(
+        ASN1_STRING_type_new(type == GEN_IPADD ? V_ASN1_OCTET_STRING : V_ASN1_IA5STRING),
+        "allocate a subjectAltName entry"));
+    check(ASN1_STRING_set(str.get(), value.data(), static_cast<int>(value.size())) == 1,
+          "fill a subjectAltName entry");
+    GeneralNamePtr gen(check(GENERAL_NAME_new(), "allocate a subjectAltName entry"));
+    GENERAL_NAME_set0_value(gen.get(), type, str.release());
+    return gen;
+}
+
+// Built entry by entry rather than from configuration text, so a name with a
+// comma or "IP:" in it cannot smuggle in a second entry.
+void add_subject_alt_names(X509* cert, const std::vector<std::string>& names) {
+    if (names.empty()) return;  // an empty subjectAltName is invalid
+    GeneralNamesPtr list(check(sk_GENERAL_NAME_new_null(), "allocate subjectAltName"));
+    std::set<std::pair<int, std::string>> seen;
+    for (const std::string& name : names) {
+        auto entry = san_entry(name);
+        if (!seen.insert(entry).second) continue;
+        GeneralNamePtr gen = general_name(entry.first, entry.second);
+        check(sk_GENERAL_NAME_push(list.get(), gen.get()) > 0, "add a subjectAltName entry");
+        gen.release();  // the stack owns it now
+    }
+    check(X509_add1_ext_i2d(cert, NID_subject_alt_name, list.get(), 0, X509V3_ADD_DEFAULT) == 1,
+          "add subjectAltName");
+}
+
+void sign(X509* cert, EVP_PKEY* issuer_key) {
+    // EdDSA hashes inside the algorithm and takes no separate digest.
+    const bool pure = EVP_PKEY_id(issuer_key) == EVP_PKEY_ED25519 ||
+                      EVP_PKEY_id(issuer_key) == EVP_PKEY_ED448;
+    check(X509_sign(cert, issuer_key, pure ? nullptr : EVP_sha256()) > 0,
+          "sign the certificate");
+}
+
+bool is_rsa(KeyType type) {
+    return info(type).rsa_bits != 0;
+}
+
+// RSA keys can also carry TLS 1.2's RSA key exchange; others only sign.
+const char* leaf_key_usage(KeyType type) {
+    return is_rsa(type) ? "critical,digitalSignature,keyEncipherment"
+                        : "critical,digitalSignature";
+}
+
+const char* extended_key_usage(bool server, bool client) {
+    if (server && client) return "serverAuth,clientAuth";
+    return server ? "serverAuth" : "clientAuth";
+}
+
+// A leaf for `names`, signed by the issuer; `issuer == nullptr` means the
+// certificate signs itself with its own key.
+Issued make_leaf(X509* issuer, EVP_PKEY* issuer_key, KeyType type, const std::string& common_name,
+                 const std::vector<std::string>& names, const Validity& validity, bool server,
+                 bool client) {
+    if (!server && !client) {
+        throw cli::Error(cli::kUsage, "a leaf certificate needs server or client use, or both");
+    }
+    Issued leaf{nullptr, generate_key(type)};
+    leaf.cert = new_certificate(leaf.key.get(), common_name, validity);
+    X509* cert = leaf.cert.get();
+    X509* signer = issuer != nullptr ? issuer : cert;
+    check(X509_set_issuer_name(cert, X509_get_subject_name(signer)) == 1, "set the issuer");
+    add_extension(cert, signer, NID_basic_constraints, "CA:FALSE");
+    add_extension(cert, signer, NID_key_usage, leaf_key_usage(type));
+    add_extension(cert, signer, NID_ext_key_usage, extended_key_usage(server, client));
+    add_subject_alt_names(cert, names);
+    add_key_identifiers(cert, signer, true);
+    sign(cert, issuer_key != nullptr ? issuer_key : leaf.key.get());
+    return leaf;
+}
+
+std::string memory_text(BIO* bio) {
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio, &data);
+    return std::string(data, static_cast<std::size_t>(size));
+}
+
+}  // namespace
+
+std::string_view key_type_name(KeyType type) {
+    return info(type).name;
+}
+
+std::optional<KeyType> parse_key_type(std::string_view name) {
+    for (const KeyTypeInfo& i : kKeyTypeInfo) {
+        if (i.name == name) return i.type;
+    }
+    return std::nullopt;
+}
+
+std::string key_type_names() {
+    std::vector<std::string_view> names;
+    for (KeyType type : kKeyTypes) names.push_back(key_type_name(type));
+    return fmt::format("{}", fmt::join(names, ", "));
+}
+
+EvpPkeyPtr generate_key(KeyType type) {
+    const KeyTypeInfo& key = info(type);
+    EvpPkeyCtxPtr ctx = keygen_context(key);
+    EVP_PKEY* made = nullptr;
+    check(EVP_PKEY_keygen(ctx.get(), &made) == 1,
+          fmt::format("generate an {} key", key.name));
+    return EvpPkeyPtr(made);
+}
+
+Issued make_ca(KeyType type, std::string common_name, Validity validity) {
+    Issued ca{nullptr, generate_key(type)};
+    ca.cert = new_certificate(ca.key.get(), common_name, validity);
+    X509* cert = ca.cert.get();
+    check(X509_set_issuer_name(cert, X509_get_subject_name(cert)) == 1, "set the issuer");
+    add_extension(cert, cert, NID_basic_constraints, "critical,CA:TRUE");
+    add_extension(cert, cert, NID_key_usage, "critical,keyCertSign,cRLSign");
+    add_key_identifiers(cert, cert, false);
+    sign(cert, ca.key.get());
+    return ca;
+}
+
+Issued issue_leaf(const Issued& ca, KeyType type, std::string common_name,
+                  std::vector<std::string> names, Validity validity, bool server, bool client) {
+    if (!ca.cert || !ca.key) {
+        throw cli::Error(cli::kFailure, "cannot issue a certificate: the CA has no certificate or key");
+    }
+    return make_leaf(ca.cert.get(), ca.key.get(), type, common_name, names, validity, server,
+                     client);
+}
+
+Issued make_self_signed_leaf(KeyType type, std::string common_name,
+                             std::vector<std::string> names, Validity validity) {
+    return make_leaf(nullptr, nullptr, type, common_name, names, validity, true, false);
+}
+
+bool is_valid_san_name(std::string_view name) {
+    unsigned char bytes[16];
+    int length = 0;
+    return is_ip_literal(std::string(name), bytes, length) || is_dns_name(name);
+}
+
+std::string to_pem(X509* cert) {
+    BioPtr bio(check(BIO_new(BIO_s_mem()), "allocate a buffer"));
+    check(PEM_write_bio_X509(bio.get(), cert) == 1, "write the certificate as PEM");
+    return memory_text(bio.get());
+}
+
+std::string to_pem(EVP_PKEY* key) {
+    BioPtr bio(check(BIO_new(BIO_s_mem()), "allocate a buffer"));
+    check(PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1,
+          "write the private key as PEM");
+    return memory_text(bio.get());
+}
+
+}  // namespace sslfeatures::tls

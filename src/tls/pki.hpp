@@ -1,0 +1,75 @@
+// A small certificate authority: keys, a CA, leaf certificates signed by it,
+// and PEM text, for the `pki` subcommand and for tests that need certificates
+// (expired ones, ones for another name, ones from another CA) made on the spot.
+//
+// Failures inside OpenSSL throw cli::Error(kFailure) with OpenSSL's reasons;
+// a name that is neither a DNS name nor an IP address throws cli::Error(kUsage).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tls/ossl_ptr.hpp"
+
+namespace sslfeatures::tls {
+
+enum class KeyType { rsa2048, rsa3072, rsa4096, ecdsa_p256, ecdsa_p384, ed25519 };
+
+// Every key type, in the order help texts list them.
+inline constexpr KeyType kKeyTypes[] = {KeyType::rsa2048,    KeyType::rsa3072,
+                                        KeyType::rsa4096,    KeyType::ecdsa_p256,
+                                        KeyType::ecdsa_p384, KeyType::ed25519};
+
+// "rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-p256", "ecdsa-p384", "ed25519".
+std::string_view key_type_name(KeyType type);
+std::optional<KeyType> parse_key_type(std::string_view name);
+// The names above joined with ", ", for error messages and help.
+std::string key_type_names();
+
+EvpPkeyPtr generate_key(KeyType type);
+
+// When a certificate is valid, as offsets from the moment it is made; negative
+// offsets lie in the past, so tests can make expired and not-yet-valid ones.
+struct Validity {
+    // An hour back by default, so a peer whose clock is a little behind still
+    // accepts a certificate made a moment ago.
+    std::chrono::seconds not_before = std::chrono::hours(-1);
+    std::chrono::seconds not_after = std::chrono::days(365);
+
+    // Valid from an hour ago until `count` days from now.
+    static Validity days(int count) {
+        return {std::chrono::hours(-1), std::chrono::days(count)};
+    }
+};
+
+struct Issued {
+    X509Ptr cert;
+    EvpPkeyPtr key;
+};
+
+// A self-signed CA certificate: basicConstraints CA:TRUE and keyUsage
+// keyCertSign+cRLSign, both critical, and a subject key identifier.
+Issued make_ca(KeyType type, std::string common_name, Validity validity = {});
+
+// A leaf certificate signed by `ca`. Each entry of `names` that parses as an
+// IPv4 or IPv6 address becomes an IP subjectAltName, any other a DNS one
+// (letters, digits, '-', '_', dots, and a leading "*." wildcard).
+Issued issue_leaf(const Issued& ca, KeyType type, std::string common_name,
+                  std::vector<std::string> names, Validity validity = {}, bool server = true,
+                  bool client = false);
+
+// A self-signed server certificate that is not a CA: trust it directly.
+Issued make_self_signed_leaf(KeyType type, std::string common_name,
+                             std::vector<std::string> names, Validity validity = {});
+
+// True when `name` can go into a subjectAltName (see issue_leaf).
+bool is_valid_san_name(std::string_view name);
+
+std::string to_pem(X509* cert);
+// The private key as unencrypted PKCS#8 ("BEGIN PRIVATE KEY").
+std::string to_pem(EVP_PKEY* key);
+
+}  // namespace sslfeatures::tls
