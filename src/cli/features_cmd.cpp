@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/validators.hpp"
 #include "reflect/catalogue.hpp"
 #include "reflect/library_info.hpp"
 #include "render/formats.hpp"
@@ -65,25 +66,6 @@ int run_features(const FeaturesOptions& options) {
     return kOk;
 }
 
-CLI::Validator category_validator() {
-    return CLI::Validator(
-        [](std::string& id) -> std::string {
-            if (reflect::is_category_id(id)) return {};
-            return fmt::format("unknown category '{}'; valid categories: {}", id,
-                               joined(reflect::all_category_ids()));
-        },
-        "CATEGORY");
-}
-
-CLI::Validator format_validator() {
-    return CLI::Validator(
-        [](std::string& name) -> std::string {
-            if (render::parse_format(name)) return {};
-            return fmt::format("unknown format '{}'; valid formats: {}", name, format_names());
-        },
-        "FORMAT");
-}
-
 }  // namespace
 
 Runner setup_features(CLI::App& sub) {
@@ -93,11 +75,13 @@ Runner setup_features(CLI::App& sub) {
     sub.add_option("-c,--category", options->categories,
                    fmt::format("Only this section (repeatable): {}",
                                joined(reflect::all_category_ids())))
-        ->check(category_validator())
+        ->check(one_of("category", "categories", joined(reflect::all_category_ids()),
+                       [](const std::string& id) { return reflect::is_category_id(id); }, "CATEGORY"))
         ->excludes(all);
     sub.add_option("-f,--format", options->format,
                    fmt::format("Output format: {} (default text)", format_names()))
-        ->check(format_validator());
+        ->check(one_of("format", "formats", format_names(),
+                       [](const std::string& f) { return render::parse_format(f).has_value(); }, "FORMAT"));
     sub.add_option("-o,--output", options->output,
                    "Write to FILE (atomically) instead of standard output");
     return [options] { return run_features(*options); };

@@ -16,6 +16,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/validators.hpp"
 #include "tls/pki.hpp"
 #include "util/atomic_file.hpp"
 
@@ -122,16 +123,6 @@ int run_pki(const PkiOptions& options) {
     return kOk;
 }
 
-CLI::Validator key_validator() {
-    return CLI::Validator(
-        [](std::string& name) -> std::string {
-            if (tls::parse_key_type(name)) return {};
-            return fmt::format("unknown key type '{}'; valid key types: {}", name,
-                               tls::key_type_names());
-        },
-        "TYPE");
-}
-
 CLI::Validator days_validator() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
@@ -168,7 +159,8 @@ Runner setup_pki(CLI::App& sub) {
     sub.add_option("--key", options->key,
                    fmt::format("Key type of the CA and the leaf: {} (default rsa-2048)",
                                tls::key_type_names()))
-        ->check(key_validator());
+        ->check(one_of("key type", "key types", tls::key_type_names(),
+                       [](const std::string& k) { return tls::parse_key_type(k).has_value(); }, "TYPE"));
     sub.add_option("--name", options->names,
                    "A further DNS name or IP address for the leaf (repeatable); localhost, "
                    "127.0.0.1 and ::1 are always there")

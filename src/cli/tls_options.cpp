@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/exit_codes.hpp"
+#include "cli/validators.hpp"
 
 namespace sslfeatures::cli {
 namespace {
@@ -44,12 +45,8 @@ void add_tls_options(CLI::App& sub, TlsOptions& o, tls::Role role) {
                           : "Require client certificates issued by these CAs (PEM)");
     sub.add_option("-p,--protocol", o.protocol,
                    fmt::format("Speak exactly this version: {}", tls::protocol_choices()))
-        ->check(CLI::Validator(
-            [](std::string& p) -> std::string {
-                if (tls::parse_protocol(p)) return {};
-                return fmt::format("unknown protocol '{}'; valid protocols: {}", p, tls::protocol_choices());
-            },
-            "PROTOCOL"));
+        ->check(one_of("protocol", "protocols", std::string(tls::protocol_choices()),
+                       [](const std::string& p) { return tls::parse_protocol(p).has_value(); }, "PROTOCOL"));
     sub.add_option("--cipher", o.cipher,
                    "OpenSSL cipher list for TLS 1.2, or TLS 1.3 suites (TLS_AES_128_GCM_SHA256:...)");
     sub.add_option("--groups", o.groups, "Key-exchange groups, e.g. X25519:P-256");
@@ -60,11 +57,8 @@ void add_tls_options(CLI::App& sub, TlsOptions& o, tls::Role role) {
     sub.add_flag("--report", o.report, "Print what was negotiated (test_tls.py's report)");
     sub.add_flag("-v,--verbose", o.verbose, "With --report, also print the peer's whole certificate");
     sub.add_option("-f,--format", o.format, "Report format: text or json")
-        ->check(CLI::Validator(
-            [](std::string& f) -> std::string {
-                return f == "text" || f == "json" ? "" : fmt::format("unknown format '{}'; valid formats: text, json", f);
-            },
-            "FORMAT"));
+        ->check(one_of("format", "formats", "text, json",
+                       [](const std::string& f) { return f == "text" || f == "json"; }, "FORMAT"));
     sub.add_option("--timeout", o.timeout_s, "Seconds allowed for connecting and for the handshake (default 10)")
         ->check(CLI::Range(0.01, 3600.0));
 }
