@@ -25,6 +25,8 @@ constexpr Command kCommands[] = {
      setup_client},
     {"server", "Serve TLS with secure defaults, print what clients send, optionally report",
      setup_server},
+    {"defaults", "Print what our secure client and server contexts and the library's own choose",
+     setup_defaults},
 };
 
 std::string version_text() {
