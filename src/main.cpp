@@ -26,6 +26,8 @@ constexpr Command kCommands[] = {
     {"server", "Serve TLS with secure defaults, print what clients send, optionally report",
      setup_server},
     {"pki", "Make a test CA and a localhost certificate signed by it, in a directory", setup_pki},
+    {"defaults", "Print what our secure client and server contexts and the library's own choose",
+     setup_defaults},
 };
 
 std::string version_text() {

@@ -21,6 +21,7 @@ Runner setup_features(CLI::App& sub);
 Runner setup_client(CLI::App& sub);
 Runner setup_server(CLI::App& sub);
 Runner setup_pki(CLI::App& sub);
+Runner setup_defaults(CLI::App& sub);
 
 // The default job when no subcommand is given.
 int run_default();

@@ -87,6 +87,7 @@ class ProbeContext {
     std::optional<std::set<std::string>> groups_;
 };
 
+// Used only by the 3.0+ branch below.
 [[maybe_unused]] bool file_exists(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);

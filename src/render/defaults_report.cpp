@@ -1,0 +1,272 @@
+#include "render/defaults_report.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <openssl/crypto.h>
+#include <openssl/opensslv.h>
+
+#include "render/dotted.hpp"
+#include "render/features_layout.hpp"
+#include "sslfeatures_config.hpp"
+
+namespace sslfeatures::render {
+namespace {
+
+using tls::ContextFacts;
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kBitCategories[] = {"options", "verify_mode", "verify_flags",
+                                               "hostname_checks", "session_cache"};
+
+bool is_single_bit(reflect::Value v) {
+    return !v.negative && v.magnitude != 0 && (v.magnitude & (v.magnitude - 1)) == 0;
+}
+
+const reflect::Section* find_section(const reflect::Catalogue& catalogue, std::string_view id) {
+    for (const auto& s : catalogue.sections) {
+        if (s.id == id) return &s;
+    }
+    return nullptr;
+}
+
+std::string hex_of(std::uint64_t v) { return fmt::format("0x{:x}", v); }
+
+// ---- the facts in words ----------------------------------------------------
+
+struct Bound {
+    int value = 0;
+    std::optional<int> effective;
+};
+
+// The versions the ClientHello offered give the bounds in effect; the lowest
+// is known only when the hello listed them all.
+Bound min_bound(const ContextFacts& f) {
+    const auto& v = f.hello.versions;
+    if (!f.hello.ok || v.empty() || !f.hello.versions_complete) return {f.min_protocol, {}};
+    return {f.min_protocol, *std::min_element(v.begin(), v.end())};
+}
+
+Bound max_bound(const ContextFacts& f) {
+    const auto& v = f.hello.versions;
+    if (!f.hello.ok || v.empty()) return {f.max_protocol, {}};
+    return {f.max_protocol, *std::max_element(v.begin(), v.end())};
+}
+
+// "TLSv1.2 (0x0303)"; after a colon the effective version, when it says
+// more: "0 (library lowest): TLSv1", "TLSv1 (0x0301): TLSv1.2".
+std::string bound_text(const Bound& b, std::string_view zero_meaning) {
+    const bool say_effective = b.effective && (b.value == 0 || *b.effective != b.value);
+    const std::string effective = say_effective ? ": " + protocol_name(*b.effective) : "";
+    if (b.value == 0) return fmt::format("0 (library {}){}", zero_meaning, effective);
+    return fmt::format("{} (0x{:04x}){}", protocol_name(b.value), b.value, effective);
+}
+
+std::string bits_text(const NamedBits& b) {
+    std::string text = hex_of(b.value) + ":";
+    for (const std::string& name : b.names) text += " " + name;
+    if (b.names.empty() && b.unnamed == 0) text += " none";
+    if (b.unnamed != 0) text += " unnamed " + hex_of(b.unnamed);
+    return text;
+}
+
+std::string list_text(const std::vector<std::string>& items) {
+    return items.empty() ? "none" : fmt::format("{}", fmt::join(items, " "));
+}
+
+std::string not_readable(const ContextFacts& f) {
+    return fmt::format("not readable ({})", f.hello.error);
+}
+
+std::string versions_text(const ContextFacts& f) {
+    if (!f.hello.ok) return not_readable(f);
+    std::vector<std::string> names;
+    for (int v : f.hello.versions) names.push_back(protocol_name(v));
+    // Without supported_versions a hello names only its highest version.
+    if (!f.hello.versions_complete) names.back() += " and perhaps lower";
+    return list_text(names);
+}
+
+std::string groups_text(const ContextFacts& f) {
+    return f.hello.ok ? list_text(f.hello.groups) : not_readable(f);
+}
+
+std::string signature_text(const ContextFacts& f) {
+    if (!f.hello.ok) return not_readable(f);
+    std::vector<std::string> items;
+    for (const auto& s : f.hello.signature_algorithms) {
+        items.push_back(fmt::format("{}(0x{:04x})", s.name, s.code));
+    }
+    return list_text(items);
+}
+
+// "off (SSL_OP_NO_TICKET)" or "on (no SSL_OP_NO_TICKET)": what the option
+// bit says, nothing more (compression also needs zlib and a willing peer).
+std::string option_state(bool set, std::string_view option) {
+    return set ? fmt::format("off ({})", option) : fmt::format("on (no {})", option);
+}
+
+// The two bit sets whose 0 has a name of its own.
+NamedBits verify_mode_bits(const ContextFacts& f, const BitNamer& namer) {
+    return namer.name("verify_mode", static_cast<std::uint64_t>(f.verify_mode), "SSL_VERIFY_NONE");
+}
+
+NamedBits cache_mode_bits(const ContextFacts& f, const BitNamer& namer) {
+    return namer.name("session_cache", static_cast<std::uint64_t>(f.session_cache_mode),
+                      "SSL_SESS_CACHE_OFF");
+}
+
+// ---- text --------------------------------------------------------------------
+
+struct Line {
+    std::string_view title;
+    std::string value;
+};
+
+std::vector<Line> part_lines(const ContextFacts& f, const BitNamer& namer) {
+    return {
+        {"Method", f.method + "()"},
+        {"Minimum protocol version", bound_text(min_bound(f), "lowest")},
+        {"Maximum protocol version", bound_text(max_bound(f), "highest")},
+        {"Protocol versions enabled", versions_text(f)},
+        {"Options", bits_text(namer.name("options", f.options))},
+        {"Verify mode", bits_text(verify_mode_bits(f, namer))},
+        {"Verify flags", bits_text(namer.name("verify_flags", f.verify_flags))},
+        {"Host name check flags", bits_text(namer.name("hostname_checks", f.host_flags))},
+        {"Security level", std::to_string(f.security_level)},
+        {"TLS 1.2 and older ciphers", list_text(f.tls12_ciphers)},
+        {"TLS 1.3 cipher suites", list_text(f.tls13_suites)},
+        {"Key-exchange groups", groups_text(f)},
+        {"Signature algorithms", signature_text(f)},
+        {"Session cache mode", bits_text(cache_mode_bits(f, namer))},
+        {"Session cache size", fmt::format("{} sessions", f.session_cache_size)},
+        {"Session timeout", fmt::format("{} seconds", f.session_timeout)},
+        {"Session tickets", option_state(f.no_ticket, "SSL_OP_NO_TICKET")},
+        {"TLS 1.3 tickets a server sends", std::to_string(f.tls13_tickets)},
+        {"Compression", option_state(f.no_compression, "SSL_OP_NO_COMPRESSION")},
+        {"Renegotiation", option_state(f.no_renegotiation, "SSL_OP_NO_RENEGOTIATION")},
+    };
+}
+
+std::string part_text(const DefaultsPart& part, const BitNamer& namer) {
+    std::string out = center(" " + part.title + " ", kLineWidth, '-') + "\n";
+    for (const Line& line : part_lines(part.facts, namer)) out += dotted_line(line.title, {line.value});
+    return out + "\n";
+}
+
+// ---- JSON --------------------------------------------------------------------
+
+Json bits_json(const NamedBits& b) {
+    Json j{{"value", b.value}, {"hex", hex_of(b.value)}, {"names", b.names}};
+    if (b.unnamed != 0) j["unnamed"] = hex_of(b.unnamed);
+    return j;
+}
+
+Json bound_json(const Bound& b, std::string_view zero_meaning) {
+    Json j{{"value", b.value},
+           {"hex", fmt::format("0x{:04x}", b.value)},
+           {"name", b.value == 0 ? fmt::format("library {}", zero_meaning) : protocol_name(b.value)}};
+    j["effective"] = b.effective ? Json(*b.effective) : Json(nullptr);
+    j["effective_name"] = b.effective ? Json(protocol_name(*b.effective)) : Json(nullptr);
+    return j;
+}
+
+// The hello's lists, or null when the probe failed (hello_probe_error says why).
+void add_hello_json(Json& j, const ContextFacts& f) {
+    if (!f.hello.ok) {
+        j["versions_enabled"] = nullptr;
+        j["groups"] = nullptr;
+        j["signature_algorithms"] = nullptr;
+        j["hello_probe_error"] = f.hello.error;
+        return;
+    }
+    Json versions = Json::array();
+    for (int v : f.hello.versions) versions.push_back({{"value", v}, {"name", protocol_name(v)}});
+    j["versions_enabled"] = versions;
+    j["versions_complete"] = f.hello.versions_complete;
+    j["groups"] = f.hello.groups;
+    Json schemes = Json::array();
+    for (const auto& s : f.hello.signature_algorithms) {
+        schemes.push_back({{"name", s.name}, {"code", s.code}, {"hex", fmt::format("0x{:04x}", s.code)}});
+    }
+    j["signature_algorithms"] = schemes;
+}
+
+Json part_json(const ContextFacts& f, const BitNamer& namer) {
+    Json j;
+    j["method"] = f.method;
+    j["min_protocol"] = bound_json(min_bound(f), "lowest");
+    j["max_protocol"] = bound_json(max_bound(f), "highest");
+    j["options"] = bits_json(namer.name("options", f.options));
+    j["verify_mode"] = bits_json(verify_mode_bits(f, namer));
+    j["verify_flags"] = bits_json(namer.name("verify_flags", f.verify_flags));
+    j["host_flags"] = bits_json(namer.name("hostname_checks", f.host_flags));
+    j["security_level"] = f.security_level;
+    j["ciphers_tls12"] = f.tls12_ciphers;
+    j["ciphersuites_tls13"] = f.tls13_suites;
+    add_hello_json(j, f);
+    j["session_cache_mode"] = bits_json(cache_mode_bits(f, namer));
+    j["session_cache_size"] = f.session_cache_size;
+    j["session_timeout"] = f.session_timeout;
+    j["no_ticket"] = f.no_ticket;
+    j["tls13_tickets"] = f.tls13_tickets;
+    j["no_compression"] = f.no_compression;
+    j["no_renegotiation"] = f.no_renegotiation;
+    return j;
+}
+
+}  // namespace
+
+BitNamer::BitNamer() {
+    const std::vector<std::string> ids(std::begin(kBitCategories), std::end(kBitCategories));
+    catalogue_ = reflect::build_catalogue(ids);
+}
+
+NamedBits BitNamer::name(std::string_view category, std::uint64_t value,
+                         std::string_view zero_name) const {
+    NamedBits bits{value, {}, value};
+    const reflect::Section* section = find_section(catalogue_, category);
+    if (section == nullptr) return bits;
+    for (const reflect::Row& row : section->rows) {
+        // Zero-valued constants are mostly retired bits (SSL_OP_NO_SSLv2,
+        // X509_V_FLAG_CB_ISSUER_CHECK): only the caller's named "nothing" is
+        // a fair name for 0.
+        if (value == 0 && row.name == zero_name && row.value.magnitude == 0) bits.names.push_back(row.name);
+        if (!is_single_bit(row.value) || (value & row.value.magnitude) == 0) continue;
+        bits.names.push_back(row.name);  // aliases of one bit are all listed
+        bits.unnamed &= ~row.value.magnitude;
+    }
+    return bits;
+}
+
+std::string protocol_name(int version) {
+    if (version == SSL3_VERSION) return "SSLv3";
+    if (version == TLS1_VERSION) return "TLSv1";
+    if (version > TLS1_VERSION && version <= 0x03ff) return fmt::format("TLSv1.{}", version - TLS1_VERSION);
+    return fmt::format("0x{:04x}", version);
+}
+
+std::string defaults_text(const std::vector<DefaultsPart>& parts, const BitNamer& namer) {
+    std::string out = "\n";  // as the features table starts
+    for (const DefaultsPart& part : parts) out += part_text(part, namer);
+    return out + OpenSSL_version(OPENSSL_VERSION) + "\n";
+}
+
+nlohmann::ordered_json defaults_json(const std::vector<DefaultsPart>& parts, const BitNamer& namer) {
+    Json doc;
+    doc["schema"] = kDefaultsSchema;
+    doc["schema_version"] = kDefaultsSchemaVersion;
+    doc["tool"] = {{"name", "sslfeatures"}, {"version", SSLFEATURES_VERSION}};
+    doc["openssl"] = {
+        {"headers", OPENSSL_VERSION_TEXT},
+        {"headers_number", static_cast<std::uint64_t>(OPENSSL_VERSION_NUMBER)},
+        {"library", OpenSSL_version(OPENSSL_VERSION)},
+        {"library_number", static_cast<std::uint64_t>(OpenSSL_version_num())},
+    };
+    for (const DefaultsPart& part : parts) doc[part.id] = part_json(part.facts, namer);
+    return doc;
+}
+
+}  // namespace sslfeatures::render

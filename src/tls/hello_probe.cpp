@@ -1,0 +1,150 @@
+#include "tls/hello_probe.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include <openssl/err.h>
+#include <openssl/objects.h>
+
+#include "tls/errors.hpp"
+#include "tls/ossl_ptr.hpp"
+
+namespace sslfeatures::tls {
+namespace {
+
+// The client hello callback runs before the server parses extensions, which
+// is the one moment the raw supported_versions list can be read.
+struct Capture {
+    bool seen = false;
+    std::vector<int> versions;
+    bool versions_complete = false;
+};
+
+int capture_versions(SSL* ssl, int*, void* arg) {
+    auto* capture = static_cast<Capture*>(arg);
+    capture->seen = true;
+    const unsigned char* data = nullptr;
+    size_t len = 0;
+    if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_supported_versions, &data, &len) == 1 && len > 0) {
+        // A one-byte length, then two-byte versions in the client's order.
+        const size_t end = std::min<size_t>(len, 1u + data[0]);
+        for (size_t i = 1; i + 1 < end; i += 2) capture->versions.push_back(data[i] << 8 | data[i + 1]);
+        capture->versions_complete = true;
+    } else {
+        capture->versions.push_back(static_cast<int>(SSL_client_hello_get0_legacy_version(ssl)));
+    }
+    return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+// The ClientHello an SSL made from `ctx` sends first, or empty.
+std::string client_hello_bytes(SSL_CTX* ctx) {
+    SslPtr client(SSL_new(ctx));
+    if (!client) return {};
+    // A server context's SSL has no client half. The generic method gives it
+    // one; the settings it copied from the context (bounds, groups, signature
+    // algorithms, ciphers) stay as they are, because both methods are the
+    // same protocol version and OpenSSL then swaps only the method pointer.
+    if (SSL_CTX_get_ssl_method(ctx) == TLS_server_method() &&
+        SSL_set_ssl_method(client.get(), TLS_method()) != 1) {
+        return {};
+    }
+    BIO* out = BIO_new(BIO_s_mem());
+    SSL_set_bio(client.get(), BIO_new(BIO_s_mem()), out);
+    SSL_set_connect_state(client.get());
+    SSL_do_handshake(client.get());  // stops at once: nothing to read yet
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(out, &data);
+    return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
+}
+
+// A server that accepts any version, so that version negotiation never stops
+// it before the extensions are read. It has no certificate, so it fails
+// afterwards ("no shared cipher"); by then the getters have their data.
+SslCtxPtr probe_server_context(Capture& capture) {
+    SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+    if (!ctx) return ctx;
+    SSL_CTX_set_security_level(ctx.get(), 0);
+    SSL_CTX_set_min_proto_version(ctx.get(), 0);
+    SSL_CTX_set_max_proto_version(ctx.get(), 0);
+    SSL_CTX_set_client_hello_cb(ctx.get(), capture_versions, &capture);
+    return ctx;
+}
+
+std::string group_name(SSL* ssl, int id) {
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    // Knows provider groups too (ML-KEM hybrids have no NID).
+    const char* name = SSL_group_to_name(ssl, id);
+#else
+    (void)ssl;
+    const char* name = (id & TLSEXT_nid_unknown) != 0 ? nullptr : OBJ_nid2sn(id);
+#endif
+    return name != nullptr ? name : fmt::format("0x{:04x}", id & 0xffff);
+}
+
+std::vector<std::string> peer_groups(SSL* ssl) {
+    std::vector<int> ids(static_cast<size_t>(std::max(0L, SSL_get1_groups(ssl, nullptr))));
+    if (!ids.empty()) SSL_get1_groups(ssl, ids.data());
+    std::vector<std::string> names;
+    for (int id : ids) names.push_back(group_name(ssl, id));
+    return names;
+}
+
+// OpenSSL's own object names: the combined signature-with-hash name where one
+// exists, else key type and hash (RSA-PSS, brainpool), else the key type
+// alone (Ed25519). Two schemes can share a name (rsa_pss_rsae_sha256 and
+// rsa_pss_pss_sha256), which is why the code point is kept.
+std::string scheme_name(int sign, int hash, int signhash, std::uint16_t code) {
+    if (signhash != NID_undef) return OBJ_nid2sn(signhash);
+    if (sign == NID_undef) return fmt::format("0x{:04x}", code);
+    if (hash == NID_undef) return OBJ_nid2sn(sign);
+    return fmt::format("{}+{}", OBJ_nid2sn(sign), OBJ_nid2sn(hash));
+}
+
+std::vector<SignatureScheme> peer_signature_schemes(SSL* ssl) {
+    std::vector<SignatureScheme> schemes;
+    const int count = SSL_get_sigalgs(ssl, -1, nullptr, nullptr, nullptr, nullptr, nullptr);
+    for (int i = 0; i < count; ++i) {
+        int sign = NID_undef, hash = NID_undef, signhash = NID_undef;
+        unsigned char sig_byte = 0, hash_byte = 0;
+        SSL_get_sigalgs(ssl, i, &sign, &hash, &signhash, &sig_byte, &hash_byte);
+        const auto code = static_cast<std::uint16_t>(hash_byte << 8 | sig_byte);
+        schemes.push_back({code, scheme_name(sign, hash, signhash, code)});
+    }
+    return schemes;
+}
+
+HelloProbe failed(const std::string& why) {
+    HelloProbe probe;
+    probe.error = fmt::format("{}: {}", why, openssl_error_text());
+    return probe;
+}
+
+}  // namespace
+
+HelloProbe probe_client_hello(SSL_CTX* ctx) {
+    const std::string hello = client_hello_bytes(ctx);
+    if (hello.empty()) return failed("the context wrote no ClientHello");
+
+    Capture capture;
+    SslCtxPtr server_ctx = probe_server_context(capture);
+    SslPtr server(server_ctx ? SSL_new(server_ctx.get()) : nullptr);
+    if (!server) return failed("cannot create the probe server");
+    BIO* in = BIO_new(BIO_s_mem());
+    BIO_write(in, hello.data(), static_cast<int>(hello.size()));
+    SSL_set_bio(server.get(), in, BIO_new(BIO_s_mem()));
+    SSL_set_accept_state(server.get());
+    SSL_do_handshake(server.get());
+    if (!capture.seen) return failed("the probe server could not read the ClientHello");
+    ERR_clear_error();  // the expected "no shared cipher"
+
+    HelloProbe probe;
+    probe.ok = true;
+    probe.versions = std::move(capture.versions);
+    probe.versions_complete = capture.versions_complete;
+    probe.groups = peer_groups(server.get());
+    probe.signature_algorithms = peer_signature_schemes(server.get());
+    return probe;
+}
+
+}  // namespace sslfeatures::tls

@@ -1,0 +1,336 @@
+// `sslfeatures defaults`, checked against OpenSSL itself: a context this test
+// makes with its own SSL_CTX_new, the macros of the headers it compiles with,
+// and the openssl command's view of the same cipher names.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include <openssl/ssl.h>
+
+#include "support/process.hpp"
+#include "support/tool_json.hpp"
+
+namespace sslfeatures::testing {
+namespace {
+
+constexpr std::size_t kTitleWidth = 36;
+constexpr std::size_t kWrapWidth = 70;
+const std::vector<std::string> kSections = {"secure client", "secure server", "library default"};
+
+// The tool's JSON, run once for the whole file.
+const nlohmann::json& doc() {
+    static const nlohmann::json parsed = [] {
+        Result r = run_tool({"defaults", "--format", "json"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return nlohmann::json::parse(r.out);
+    }();
+    return parsed;
+}
+
+std::vector<std::string> strings(const nlohmann::json& array) {
+    return array.get<std::vector<std::string>>();
+}
+
+std::string joined(const std::vector<std::string>& items, char sep) {
+    std::string out;
+    for (const auto& s : items) out += (out.empty() ? "" : std::string(1, sep)) + s;
+    return out;
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string item; std::getline(in, item, sep);) {
+        if (!item.empty()) out.push_back(item);
+    }
+    return out;
+}
+
+// The openssl command of the OpenSSL under test (a private prefix's needs its
+// library directory); skips when there is none.
+Result run_openssl(const std::vector<std::string>& args) {
+    const char* program = std::getenv("SF_TEST_OPENSSL");
+    if (program == nullptr || *program == '\0') return {-1, "", "no openssl command"};
+    const char* libdir = std::getenv("SF_TEST_OPENSSL_LIBDIR");
+    std::vector<std::string> argv{program};
+    if (libdir != nullptr && *libdir != '\0') argv = {"env", std::string("LD_LIBRARY_PATH=") + libdir, program};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+}
+
+// A fresh context of the test's own, as the library makes it.
+struct RawContext {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_method());
+    ~RawContext() { SSL_CTX_free(ctx); }
+};
+
+// ---- JSON: values against OpenSSL itself --------------------------------------
+
+TEST(DefaultsJson, FollowsTheSchema) {
+    const auto& d = doc();
+    EXPECT_EQ(d.at("schema"), "sslfeatures/defaults");
+    EXPECT_EQ(d.at("schema_version"), 1);
+    EXPECT_TRUE(d.at("openssl").at("library").is_string());
+    EXPECT_EQ(d.at("openssl").at("library_number").get<unsigned long>(), OpenSSL_version_num());
+    for (const char* part : {"client", "server", "library_default"}) {
+        const auto& p = d.at(part);
+        EXPECT_TRUE(p.at("min_protocol").at("value").is_number_integer()) << part;
+        EXPECT_TRUE(p.at("options").at("value").is_number_unsigned()) << part;
+        EXPECT_TRUE(p.at("options").at("names").is_array()) << part;
+        EXPECT_TRUE(p.at("security_level").is_number_integer()) << part;
+        EXPECT_TRUE(p.at("ciphers_tls12").is_array()) << part;
+        EXPECT_TRUE(p.at("ciphersuites_tls13").is_array()) << part;
+        EXPECT_TRUE(p.at("session_timeout").is_number_integer()) << part;
+        EXPECT_TRUE(p.at("no_compression").is_boolean()) << part;
+        // The ClientHello probe works on every supported release.
+        EXPECT_TRUE(p.at("groups").is_array()) << part << ": " << p.value("hello_probe_error", "");
+        EXPECT_TRUE(p.at("signature_algorithms").is_array()) << part;
+    }
+}
+
+TEST(DefaultsJson, SecureContextsStartAtTls12AndTheLibraryWhereOpenSSLSays) {
+    EXPECT_EQ(doc().at("client").at("min_protocol").at("value"), 0x0303);
+    EXPECT_EQ(doc().at("server").at("min_protocol").at("value"), 0x0303);
+    RawContext raw;
+    ASSERT_NE(raw.ctx, nullptr);
+    EXPECT_EQ(doc().at("library_default").at("min_protocol").at("value").get<long>(),
+              SSL_CTX_get_min_proto_version(raw.ctx));
+    EXPECT_EQ(doc().at("library_default").at("max_protocol").at("value").get<long>(),
+              SSL_CTX_get_max_proto_version(raw.ctx));
+}
+
+TEST(DefaultsJson, SecureContextsRefuseCompressionAndRenegotiation) {
+    for (const char* part : {"client", "server"}) {
+        const auto& p = doc().at(part);
+        const auto options = p.at("options").at("value").get<std::uint64_t>();
+        EXPECT_NE(options & SSL_OP_NO_COMPRESSION, 0u) << part;
+        EXPECT_NE(options & SSL_OP_NO_RENEGOTIATION, 0u) << part;
+        EXPECT_TRUE(p.at("no_compression").get<bool>()) << part;
+        EXPECT_TRUE(p.at("no_renegotiation").get<bool>()) << part;
+        const auto names = strings(p.at("options").at("names"));
+        EXPECT_NE(std::find(names.begin(), names.end(), "SSL_OP_NO_COMPRESSION"), names.end()) << part;
+        EXPECT_NE(std::find(names.begin(), names.end(), "SSL_OP_NO_RENEGOTIATION"), names.end()) << part;
+    }
+}
+
+TEST(DefaultsJson, TheClientVerifiesItsPeerAndTheServerAsksForNoCertificate) {
+    const auto& client = doc().at("client").at("verify_mode");
+    EXPECT_NE(client.at("value").get<int>() & SSL_VERIFY_PEER, 0);
+    const auto names = strings(client.at("names"));
+    EXPECT_NE(std::find(names.begin(), names.end(), "SSL_VERIFY_PEER"), names.end());
+    const auto& server = doc().at("server").at("verify_mode");
+    EXPECT_EQ(server.at("value").get<int>() & SSL_VERIFY_PEER, 0);
+    EXPECT_EQ(strings(server.at("names")), std::vector<std::string>{"SSL_VERIFY_NONE"});
+}
+
+TEST(DefaultsJson, BitNamesCoverExactlyTheSetBits) {
+    // Name -> value from the features table, whose values the values test
+    // checks against a program compiled here.
+    const auto table = numeric_sections(tool_json({"-c", "options", "-c", "verify_mode",
+                                                   "-c", "session_cache"}));
+    const std::pair<const char*, const char*> fields[] = {
+        {"options", "options"}, {"verify_mode", "verify_mode"}, {"session_cache_mode", "session_cache"}};
+    for (const char* part : {"client", "server", "library_default"}) {
+        for (const auto& [field, section] : fields) {
+            const auto& bits = doc().at(part).at(field);
+            const auto value = bits.at("value").get<std::uint64_t>();
+            std::uint64_t covered = 0;
+            for (const auto& name : strings(bits.at("names"))) {
+                ASSERT_TRUE(table.at(section).count(name)) << name;
+                const auto bit = static_cast<std::uint64_t>(table.at(section).at(name));
+                EXPECT_TRUE(bit == 0 ? value == 0 : (bit & (bit - 1)) == 0 && (value & bit) == bit)
+                    << part << " " << field << ": " << name;
+                covered |= bit;
+            }
+            EXPECT_EQ(covered, value) << part << " " << field << ": a set bit has no name";
+        }
+    }
+}
+
+TEST(DefaultsJson, ClientTls12CiphersAreForwardSecretAead) {
+    const auto ours = strings(doc().at("client").at("ciphers_tls12"));
+    ASSERT_FALSE(ours.empty());
+    Result r = run_openssl({"ciphers", "-v", joined(ours, ':')});
+    if (r.exit_code == -1) GTEST_SKIP() << r.err;
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // openssl ciphers -v: NAME VERSION Kx=... Au=... Enc=... Mac=...
+    std::set<std::string> seen;
+    for (const std::string& line : lines_of(r.out)) {
+        std::istringstream words(line);
+        std::string name, version, word, kx, enc;
+        words >> name >> version;
+        while (words >> word) {
+            if (word.rfind("Kx=", 0) == 0) kx = word.substr(3);
+            if (word.rfind("Enc=", 0) == 0) enc = word.substr(4);
+        }
+        if (std::find(ours.begin(), ours.end(), name) == ours.end()) continue;  // TLS 1.3 suites
+        seen.insert(name);
+        EXPECT_TRUE(kx == "ECDH" || kx == "DH") << line;
+        EXPECT_TRUE(enc.find("GCM") != std::string::npos || enc.find("CHACHA20") != std::string::npos)
+            << line;
+    }
+    EXPECT_EQ(seen, std::set<std::string>(ours.begin(), ours.end()))
+        << "the openssl command does not know every cipher we list";
+}
+
+TEST(DefaultsJson, LibraryTls13SuitesAreWhatTheOpensslCommandLists) {
+    Result r = run_openssl({"ciphers", "-s", "-tls1_3"});
+    if (r.exit_code == -1) GTEST_SKIP() << r.err;
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto lines = lines_of(r.out);
+    ASSERT_EQ(lines.size(), 1u) << r.out;
+    EXPECT_EQ(strings(doc().at("library_default").at("ciphersuites_tls13")), split(lines[0], ':'));
+}
+
+TEST(DefaultsJson, LibrarySecurityLevelAndOptionsAreAFreshContexts) {
+    RawContext raw;
+    ASSERT_NE(raw.ctx, nullptr);
+    const auto& lib = doc().at("library_default");
+    EXPECT_EQ(lib.at("security_level").get<int>(), SSL_CTX_get_security_level(raw.ctx));
+    EXPECT_EQ(lib.at("options").at("value").get<std::uint64_t>(),
+              static_cast<std::uint64_t>(SSL_CTX_get_options(raw.ctx)));
+    EXPECT_EQ(lib.at("session_timeout").get<long>(), static_cast<long>(SSL_CTX_get_timeout(raw.ctx)));
+    EXPECT_EQ(lib.at("session_cache_size").get<long>(), SSL_CTX_sess_get_cache_size(raw.ctx));
+}
+
+TEST(DefaultsJson, EnabledVersionsStayWithinTheBounds) {
+    // The ClientHello probe and the min/max getters are two paths to one fact.
+    for (const char* part : {"client", "server"}) {
+        const auto& versions = doc().at(part).at("versions_enabled");
+        ASSERT_FALSE(versions.empty()) << part;
+        for (const auto& v : versions) EXPECT_GE(v.at("value").get<int>(), 0x0303) << part;
+        EXPECT_EQ(doc().at(part).at("min_protocol").at("effective"), 0x0303) << part;
+    }
+}
+
+// ---- text: the report layout ------------------------------------------------
+
+class DefaultsText : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { result_ = new Result(run_tool({"defaults"})); }
+    static void TearDownTestSuite() { delete result_; }
+    static std::vector<std::string> lines() { return lines_of(result_->out); }
+    static bool is_title(const std::string& line) { return line.rfind("---", 0) == 0; }
+    static Result* result_;
+};
+Result* DefaultsText::result_ = nullptr;
+
+TEST_F(DefaultsText, SucceedsQuietly) {
+    EXPECT_EQ(result_->exit_code, 0);
+    EXPECT_EQ(result_->err, "");
+}
+
+TEST_F(DefaultsText, HasTheThreeSectionsCentredAndEachEndsWithAnEmptyLine) {
+    const auto all = lines();
+    ASSERT_GT(all.size(), 3u);
+    EXPECT_EQ(all.front(), "");
+    EXPECT_EQ(all.back(), OpenSSL_version(OPENSSL_VERSION));
+    std::vector<std::string> titles;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (!is_title(all[i])) continue;
+        const std::string& line = all[i];
+        EXPECT_EQ(line.size(), 72u) << line;
+        const auto first = line.find_first_not_of('-');
+        const auto last = line.find_last_not_of('-');
+        ASSERT_NE(first, std::string::npos) << line;
+        const std::size_t left = first, right = line.size() - 1 - last;
+        EXPECT_TRUE(right == left || right == left + 1) << line;  // str.center
+        titles.push_back(line.substr(first + 1, last - first - 1));
+        if (i > 1) {
+            EXPECT_EQ(all[i - 1], "") << "no empty line before " << line;
+        }
+    }
+    EXPECT_EQ(titles, kSections);
+    EXPECT_EQ(all[all.size() - 2], "");
+}
+
+TEST_F(DefaultsText, EveryRowFollowsTheDottedLayout) {
+    std::string previous;
+    for (const std::string& line : lines()) {
+        if (line.empty() || is_title(line) || line == OpenSSL_version(OPENSSL_VERSION)) {
+            previous.clear();
+            continue;
+        }
+        std::string rest;
+        if (line.rfind("    ", 0) == 0) {
+            ASSERT_FALSE(previous.empty()) << "a continuation with no row above: " << line;
+            ASSERT_GT(line.size(), 4u);
+            EXPECT_NE(line[4], ' ') << line;
+            rest = line.substr(4);
+            // Greedy wrapping: the first word did not fit on the line above.
+            const std::string word = rest.substr(0, rest.find(' '));
+            EXPECT_GT(previous.size() + 1 + word.size(), kWrapWidth) << previous << "\n" << line;
+        } else {
+            // A title, then dots up to column 36, then one space.
+            ASSERT_GT(line.size(), kTitleWidth + 1) << line;
+            const std::string head = line.substr(0, kTitleWidth);
+            const auto title_end = head.find_last_not_of('.');
+            ASSERT_NE(title_end, std::string::npos) << line;
+            EXPECT_LT(title_end + 1, head.size()) << "no dots: " << line;
+            const std::string title = head.substr(0, title_end + 1);
+            EXPECT_EQ(title.find(".."), std::string::npos) << line;
+            EXPECT_NE(title.front(), ' ') << line;
+            EXPECT_NE(title.back(), ' ') << line;
+            EXPECT_EQ(line[kTitleWidth], ' ') << line;
+            EXPECT_NE(line[kTitleWidth + 1], ' ') << line;
+            rest = line.substr(kTitleWidth + 1);
+        }
+        if (line.size() > kWrapWidth) {
+            EXPECT_EQ(rest.find(' '), std::string::npos) << "over 70 but breakable: " << line;
+        }
+        EXPECT_EQ(line.find("  ", line.rfind("    ", 0) == 0 ? 4 : 0), std::string::npos) << line;
+        previous = line;
+    }
+}
+
+TEST_F(DefaultsText, ListsTheSameClientCiphersAsTheJson) {
+    // Unwrap the client's "TLS 1.2 and older ciphers" row.
+    std::string row;
+    bool in_client = false, in_row = false;
+    for (const std::string& line : lines()) {
+        if (is_title(line)) in_client = line.find(" secure client ") != std::string::npos;
+        if (!in_client) continue;
+        if (line.rfind("TLS 1.2 and older ciphers.", 0) == 0) {
+            in_row = true;
+            row = line.substr(kTitleWidth + 1);
+        } else if (in_row && line.rfind("    ", 0) == 0) {
+            row.append(" ").append(line, 4);
+        } else {
+            in_row = false;
+        }
+    }
+    EXPECT_EQ(split(row, ' '), strings(doc().at("client").at("ciphers_tls12")));
+}
+
+// ---- command line ---------------------------------------------------------------
+
+TEST(DefaultsCli, AnUnknownFormatIsOneLineNamingTheValidOnesAndExit2) {
+    Result r = run_tool({"defaults", "--format", "xml"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("sslfeatures: error: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("'xml'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("text, json"), std::string::npos) << r.err;
+}
+
+TEST(DefaultsCli, WritesTheSameBytesToAFileAsToStdout) {
+    TempDir dir;
+    const std::string path = dir.path() + "/defaults.json";
+    Result to_file = run_tool({"defaults", "-f", "json", "-o", path});
+    ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+    EXPECT_EQ(to_file.out, "");
+    EXPECT_EQ(read_file(path), run_tool({"defaults", "-f", "json"}).out);
+}
+
+TEST(DefaultsCli, AMissingDirectoryIsExit3AndOneLine) {
+    TempDir dir;
+    Result r = run_tool({"defaults", "-o", dir.path() + "/missing/defaults.txt"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+}  // namespace
+}  // namespace sslfeatures::testing
