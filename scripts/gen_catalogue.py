@@ -43,6 +43,7 @@ class Category:
     title: str
     kind: str
     default: bool
+    bits: bool = False
     include: list[re.Pattern] = field(default_factory=list)
     exclude: list[re.Pattern] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
@@ -88,6 +89,7 @@ def load_rules(path: str) -> list[Category]:
             title=str(raw.get("title", cid)),
             kind=kind,
             default=bool(raw.get("default", False)),
+            bits=bool(raw.get("bits", False)),
             include=patterns("include"),
             exclude=patterns("exclude"),
         )
@@ -181,7 +183,8 @@ def emit(categories: list[Category], out_path: str) -> None:
     for cat in categories:
         out.append(
             f"    {{{cxx_string(cat.id)}, {cxx_string(cat.title)}, CategoryKind::{cat.kind}, "
-            f"{'true' if cat.default else 'false'}, k_{cat.id}}},")
+            f"{'true' if cat.default else 'false'}, {'true' if cat.bits else 'false'}, "
+            f"k_{cat.id}}},")
     out += [
         "}};",
         "",

@@ -28,6 +28,10 @@ constexpr Command kCommands[] = {
     {"pki", "Make a test CA and a localhost certificate signed by it, in a directory", setup_pki},
     {"defaults", "Print what our secure client and server contexts and the library's own choose",
      setup_defaults},
+    {"snapshot", "Write everything `diff` compares about this OpenSSL as one JSON document",
+     setup_snapshot},
+    {"diff", "Show what changes between two OpenSSL installations (snapshots, live, references)",
+     setup_diff},
 };
 
 std::string version_text() {

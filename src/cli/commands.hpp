@@ -22,6 +22,8 @@ Runner setup_client(CLI::App& sub);
 Runner setup_server(CLI::App& sub);
 Runner setup_pki(CLI::App& sub);
 Runner setup_defaults(CLI::App& sub);
+Runner setup_snapshot(CLI::App& sub);
+Runner setup_diff(CLI::App& sub);
 
 // The default job when no subcommand is given.
 int run_default();

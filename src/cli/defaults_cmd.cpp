@@ -2,7 +2,6 @@
 // Python's create_default_context() chooses. Our secure client and server
 // contexts, and the library's bare TLS_method() context beside them, each read
 // back from the live SSL_CTX rather than restated from our own constants.
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,13 +11,10 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "cli/validators.hpp"
 #include "reflect/library_info.hpp"
 #include "render/defaults_report.hpp"
-#include "tls/context.hpp"
-#include "tls/context_facts.hpp"
-#include "tls/errors.hpp"
-#include "util/atomic_file.hpp"
 
 namespace sslfeatures::cli {
 namespace {
@@ -30,42 +26,11 @@ struct DefaultsOptions {
     std::string output;
 };
 
-tls::ContextFacts secure_facts(tls::Role role) {
-    tls::ContextOptions options;
-    options.role = role;  // no CA file: a client trusts the system store
-    tls::SslCtxPtr ctx = tls::make_secure_context(options);
-    return tls::read_context_facts(ctx.get());
-}
-
-tls::ContextFacts library_facts() {
-    tls::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
-    if (!ctx) throw Error(kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
-    return tls::read_context_facts(ctx.get());
-}
-
-std::vector<render::DefaultsPart> all_parts() {
-    return {
-        {"client", "secure client", secure_facts(tls::Role::client)},
-        {"server", "secure server", secure_facts(tls::Role::server)},
-        {"library_default", "library default", library_facts()},
-    };
-}
-
-void emit(const std::string& text, const std::string& path) {
-    if (!path.empty()) {
-        util::write_file_atomically(path, text);
-        return;
-    }
-    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-        throw Error(kFailure, "cannot write to standard output");
-    }
-}
-
 int run_defaults(const DefaultsOptions& options) {
     // The constant names come from the headers, the values from the running
     // library: when they are different releases the names may be wrong.
     if (reflect::version_mismatch_is_serious()) print_warning(reflect::version_mismatch());
-    const std::vector<render::DefaultsPart> parts = all_parts();
+    const std::vector<render::DefaultsPart> parts = render::live_defaults_parts();
     const render::BitNamer namer;
     emit(options.format == "json" ? render::defaults_json(parts, namer).dump(2) + "\n"
                                   : render::defaults_text(parts, namer),

@@ -1,6 +1,5 @@
 // `sslfeatures features`: the constants table of the chapter's features.py,
 // for OpenSSL's own names, plus further categories and the library section.
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,11 +10,11 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "cli/validators.hpp"
 #include "reflect/catalogue.hpp"
 #include "reflect/library_info.hpp"
 #include "render/formats.hpp"
-#include "util/atomic_file.hpp"
 
 namespace sslfeatures::cli {
 namespace {
@@ -56,13 +55,7 @@ int run_features(const FeaturesOptions& options) {
     for (const std::string& warning : catalogue.warnings) print_warning(warning);
 
     const std::string text = render::render_catalogue(catalogue, *format);
-    if (!options.output.empty()) {
-        util::write_file_atomically(options.output, text);
-        return kOk;
-    }
-    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-        throw Error(kFailure, "cannot write to standard output");
-    }
+    emit(text, options.output);
     return kOk;
 }
 

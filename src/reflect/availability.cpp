@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 
+#include "reflect/groups.hpp"
 #include "reflect/openssl_headers.hpp"
 #include "tls/ossl_ptr.hpp"
 
@@ -47,42 +48,11 @@ class ProbeContext {
         return out;
     }
 
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-    // libssl builds its group list from the providers' TLS-GROUP capability;
-    // reading that directly costs far less than making an SSL_CTX.
     static std::set<std::string> load_groups() {
         std::set<std::string> names;
-        OSSL_PROVIDER_do_all(
-            nullptr,
-            [](OSSL_PROVIDER* prov, void* arg) -> int {
-                OSSL_PROVIDER_get_capabilities(
-                    prov, "TLS-GROUP",
-                    [](const OSSL_PARAM params[], void* out) -> int {
-                        const OSSL_PARAM* p = OSSL_PARAM_locate_const(params, "tls-group-name");
-                        const char* name = nullptr;
-                        if (p != nullptr && OSSL_PARAM_get_utf8_string_ptr(p, &name) == 1) {
-                            static_cast<std::set<std::string>*>(out)->insert(lower(name));
-                        }
-                        return 1;
-                    },
-                    arg);
-                return 1;
-            },
-            &names);
+        for (const auto& name : tls_group_names()) names.insert(lower(name));
         return names;
     }
-#else
-    // OpenSSL 1.1.1 has a fixed group table: ask an SSL_CTX about each name.
-    static std::set<std::string> load_groups() {
-        std::set<std::string> names;
-        tls::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
-        for (const char* g : {"X25519", "X448", "P-256", "P-384", "P-521", "ffdhe2048"}) {
-            if (ctx && SSL_CTX_set1_groups_list(ctx.get(), g) == 1) names.insert(lower(g));
-        }
-        ERR_clear_error();  // a refused name leaves an error on the queue
-        return names;
-    }
-#endif
 
     std::optional<std::set<std::string>> groups_;
 };

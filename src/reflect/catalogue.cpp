@@ -69,6 +69,12 @@ bool is_category_id(std::string_view id) {
                        [&](const CategoryRule& rule) { return rule.id == id; });
 }
 
+bool is_bits_category(std::string_view id) {
+    const auto rules = category_rules();
+    return std::any_of(rules.begin(), rules.end(),
+                       [&](const CategoryRule& rule) { return rule.id == id && rule.bits; });
+}
+
 Catalogue build_catalogue(std::span<const std::string> ids) {
     Catalogue catalogue;
     for (const CategoryRule& rule : category_rules()) {

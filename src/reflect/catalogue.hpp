@@ -56,6 +56,7 @@ struct CategoryRule {
     std::string_view title;
     CategoryKind kind;
     bool is_default;
+    bool bits;  // flags and masks: a diff names the bits that flip
     std::span<const Constant> constants;  // empty unless kind == constants
 };
 
@@ -87,6 +88,8 @@ struct Catalogue {
 std::vector<std::string> all_category_ids();
 std::vector<std::string> default_category_ids();
 bool is_category_id(std::string_view id);
+// True for categories of bit flags and masks (`bits = true` in the rules).
+bool is_bits_category(std::string_view id);
 
 // Builds the sections named by ids (in rule order, whatever order ids come in).
 // Constant and probe rows are sorted by value, then name, as features.py does.

@@ -8,9 +8,12 @@
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 
+#include "cli/exit_codes.hpp"
 #include "render/dotted.hpp"
 #include "render/features_layout.hpp"
 #include "sslfeatures_config.hpp"
+#include "tls/context.hpp"
+#include "tls/errors.hpp"
 
 namespace sslfeatures::render {
 namespace {
@@ -194,6 +197,19 @@ void add_hello_json(Json& j, const ContextFacts& f) {
     j["signature_algorithms"] = schemes;
 }
 
+ContextFacts secure_facts(tls::Role role) {
+    tls::ContextOptions options;
+    options.role = role;  // no CA file: a client trusts the system store
+    tls::SslCtxPtr ctx = tls::make_secure_context(options);
+    return tls::read_context_facts(ctx.get());
+}
+
+ContextFacts library_facts() {
+    tls::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
+    if (!ctx) throw cli::Error(cli::kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
+    return tls::read_context_facts(ctx.get());
+}
+
 Json part_json(const ContextFacts& f, const BitNamer& namer) {
     Json j;
     j["method"] = f.method;
@@ -246,6 +262,14 @@ std::string protocol_name(int version) {
     if (version == TLS1_VERSION) return "TLSv1";
     if (version > TLS1_VERSION && version <= 0x03ff) return fmt::format("TLSv1.{}", version - TLS1_VERSION);
     return fmt::format("0x{:04x}", version);
+}
+
+std::vector<DefaultsPart> live_defaults_parts() {
+    return {
+        {"client", "secure client", secure_facts(tls::Role::client)},
+        {"server", "secure server", secure_facts(tls::Role::server)},
+        {"library_default", "library default", library_facts()},
+    };
 }
 
 std::string defaults_text(const std::vector<DefaultsPart>& parts, const BitNamer& namer) {

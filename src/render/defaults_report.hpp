@@ -51,6 +51,10 @@ class BitNamer {
 // anything else as four hex digits.
 std::string protocol_name(int version);
 
+// Our secure client and server contexts and the library's TLS_method()
+// context, each made afresh and read back.
+std::vector<DefaultsPart> live_defaults_parts();
+
 std::string defaults_text(const std::vector<DefaultsPart>& parts, const BitNamer& namer);
 nlohmann::ordered_json defaults_json(const std::vector<DefaultsPart>& parts, const BitNamer& namer);
 

@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/objects.h>
 
+#include "reflect/groups.hpp"
 #include "tls/errors.hpp"
 #include "tls/ossl_ptr.hpp"
 
@@ -79,7 +80,7 @@ std::string group_name(SSL* ssl, int id) {
     (void)ssl;
     const char* name = (id & TLSEXT_nid_unknown) != 0 ? nullptr : OBJ_nid2sn(id);
 #endif
-    return name != nullptr ? name : fmt::format("0x{:04x}", id & 0xffff);
+    return name != nullptr ? reflect::tls_group_spelling(name) : fmt::format("0x{:04x}", id & 0xffff);
 }
 
 std::vector<std::string> peer_groups(SSL* ssl) {

@@ -1,0 +1,125 @@
+#include "audit/ciphers.hpp"
+
+#include <array>
+#include <sstream>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "cli/exit_codes.hpp"
+#include "render/defaults_report.hpp"
+#include "tls/errors.hpp"
+#include "tls/ossl_ptr.hpp"
+
+namespace sslfeatures::audit {
+namespace {
+
+tls::SslPtr new_ssl(SSL_CTX* ctx) {
+    tls::SslPtr ssl(SSL_new(ctx));
+    if (!ssl) throw cli::Error(cli::kFailure, "cannot create a TLS connection object: " + tls::openssl_error_text());
+    return ssl;
+}
+
+tls::SslCtxPtr new_ctx() {
+    tls::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
+    if (!ctx) throw cli::Error(cli::kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
+    return ctx;
+}
+
+// "Kx=ECDH" -> "ECDH": the fields of SSL_CIPHER_description(), which is what
+// `openssl ciphers -v` prints, so the words are the ones users know.
+std::string field(const std::string& description, std::string_view key) {
+    std::istringstream words(description);
+    std::string word;
+    while (words >> word) {
+        if (word.size() > key.size() && word.compare(0, key.size(), key) == 0 && word[key.size()] == '=') {
+            return word.substr(key.size() + 1);
+        }
+    }
+    return {};
+}
+
+// The signalling values (TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV)
+// are found by code point too, but belong to no protocol version.
+bool is_cipher(const SSL_CIPHER* c) {
+    return std::string_view(SSL_CIPHER_get_version(c)) != "unknown";
+}
+
+Cipher describe(const SSL_CIPHER* c) {
+    std::array<char, 256> buffer{};
+    const std::string description = SSL_CIPHER_description(c, buffer.data(), buffer.size());
+    Cipher out;
+    out.id = SSL_CIPHER_get_protocol_id(c);
+    out.name = SSL_CIPHER_get_name(c);
+    const char* standard = SSL_CIPHER_standard_name(c);
+    out.iana_name = standard != nullptr ? standard : "";
+    out.protocol = SSL_CIPHER_get_version(c);
+    out.kx = field(description, "Kx");
+    out.auth = field(description, "Au");
+    out.enc = field(description, "Enc");
+    out.mac = field(description, "Mac");
+    out.bits = SSL_CIPHER_get_bits(c, nullptr);
+    out.aead = SSL_CIPHER_is_aead(c) == 1;
+    return out;
+}
+
+std::vector<std::string> names_of(STACK_OF(SSL_CIPHER) * stack) {
+    std::vector<std::string> names;
+    for (int i = 0; i < sk_SSL_CIPHER_num(stack); ++i) {
+        names.emplace_back(SSL_CIPHER_get_name(sk_SSL_CIPHER_value(stack, i)));
+    }
+    return names;
+}
+
+}  // namespace
+
+std::vector<Cipher> known_ciphers() {
+    tls::SslCtxPtr ctx = new_ctx();
+    tls::SslPtr ssl = new_ssl(ctx.get());
+    std::vector<Cipher> ciphers;
+    for (unsigned code = 0; code <= 0xffff; ++code) {
+        const unsigned char bytes[2] = {static_cast<unsigned char>(code >> 8),
+                                        static_cast<unsigned char>(code & 0xff)};
+        const SSL_CIPHER* c = SSL_CIPHER_find(ssl.get(), bytes);
+        if (c != nullptr && is_cipher(c)) ciphers.push_back(describe(c));
+    }
+    ERR_clear_error();
+    return ciphers;
+}
+
+std::vector<int> stream_protocol_versions() {
+    std::vector<int> versions;
+#ifdef SSL3_VERSION
+    versions.push_back(SSL3_VERSION);
+#endif
+    versions.push_back(TLS1_VERSION);
+    versions.push_back(TLS1_1_VERSION);
+    versions.push_back(TLS1_2_VERSION);
+#ifdef TLS1_3_VERSION
+    versions.push_back(TLS1_3_VERSION);
+#endif
+    return versions;
+}
+
+std::vector<ProtocolCiphers> ciphers_per_protocol() {
+    std::vector<ProtocolCiphers> out;
+    tls::SslCtxPtr ctx = new_ctx();
+    for (int version : stream_protocol_versions()) {
+        tls::SslPtr ssl = new_ssl(ctx.get());
+        ProtocolCiphers entry{render::protocol_name(version), {}};
+        // A version the build left out refuses to be pinned: it enables nothing.
+        if (SSL_set_min_proto_version(ssl.get(), version) == 1 &&
+            SSL_set_max_proto_version(ssl.get(), version) == 1) {
+            STACK_OF(SSL_CIPHER)* supported = SSL_get1_supported_ciphers(ssl.get());
+            if (supported != nullptr) {
+                entry.ciphers = names_of(supported);
+                sk_SSL_CIPHER_free(supported);
+            }
+        }
+        out.push_back(std::move(entry));
+    }
+    ERR_clear_error();
+    return out;
+}
+
+}  // namespace sslfeatures::audit

@@ -1,0 +1,60 @@
+// What changed between two snapshots, grouped into sections a reader scans:
+// library, one per constants category, features, defaults, ciphers, groups,
+// signature algorithms, protocols, handshake speed.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/snapshot.hpp"
+
+namespace sslfeatures::audit {
+
+enum class ChangeKind { added, removed, changed };
+std::string_view change_kind_name(ChangeKind kind);  // "added", "removed", "changed"
+
+struct Change {
+    ChangeKind kind = ChangeKind::changed;
+    std::string name;
+    std::string old_text;  // empty for added
+    std::string new_text;  // empty for removed
+    std::optional<reflect::Value> old_value, new_value;  // constants only
+    std::string note;  // the flags whose bits flipped, a percentage, a reason ...
+};
+
+struct DiffSection {
+    std::string id;     // what --ignore takes
+    std::string title;  // the heading
+    std::vector<Change> changes;
+};
+
+struct Side {
+    std::string source;   // what the user named: a path, "live", a table name
+    std::string library;  // the library_version the snapshot records
+};
+
+struct Diff {
+    Side old_side, new_side;
+    std::vector<DiffSection> sections;  // only sections with changes
+    bool equal() const { return sections.empty(); }
+    std::size_t change_count() const;
+};
+
+// The ids --ignore accepts, in section order: the parts of a snapshot, each
+// constants category, "constants" for all of them, and "machine" for what
+// differs between two machines with the same library (paths, build flags,
+// build date, platform, handshake speed).
+std::vector<std::string> ignorable_ids();
+bool is_ignorable_id(std::string_view id);
+
+// Library facts that describe the machine or the build of the library rather
+// than what it does (paths, compiler flags, build date, platform).
+bool is_machine_fact(std::string_view name);
+
+Diff compare(const Snapshot& old_snapshot, const Snapshot& new_snapshot, const Side& old_side,
+             const Side& new_side, const std::set<std::string>& ignore = {});
+
+}  // namespace sslfeatures::audit

@@ -1,0 +1,89 @@
+#include "audit/snapshot.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "audit/ciphers.hpp"
+#include "audit/protocol_probe.hpp"
+#include "reflect/availability.hpp"
+#include "reflect/groups.hpp"
+#include "reflect/library_info.hpp"
+#include "render/defaults_report.hpp"
+#include "sslfeatures_config.hpp"
+
+namespace sslfeatures::audit {
+namespace {
+
+std::string utc_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::vector<LibraryFact> library_facts() {
+    std::vector<LibraryFact> facts;
+    for (const reflect::Row& row : reflect::library_info()) facts.push_back({row.name, row.text});
+    return facts;
+}
+
+// Every constants category of tables/categories.toml; probes and the library
+// section are kept in their own parts.
+std::vector<ConstantCategory> constant_categories() {
+    const reflect::Catalogue catalogue = reflect::build_catalogue(reflect::all_category_ids());
+    std::vector<ConstantCategory> out;
+    for (const reflect::Section& section : catalogue.sections) {
+        if (section.kind != reflect::CategoryKind::constants) continue;
+        ConstantCategory category{section.id, section.title, {}};
+        for (const reflect::Row& row : section.rows) category.constants.push_back({row.name, row.value});
+        out.push_back(std::move(category));
+    }
+    return out;
+}
+
+std::vector<Feature> features() {
+    std::vector<Feature> out;
+    for (const reflect::Row& row : reflect::feature_availability()) {
+        out.push_back({row.name, row.value.magnitude != 0, row.source});
+    }
+    return out;
+}
+
+nlohmann::ordered_json defaults() {
+    const render::BitNamer namer;
+    const nlohmann::ordered_json doc = render::defaults_json(render::live_defaults_parts(), namer);
+    nlohmann::ordered_json parts = nlohmann::ordered_json::object();
+    for (const char* id : {"client", "server", "library_default"}) parts[id] = doc.at(id);
+    return parts;
+}
+
+// What the library's own context offers in its ClientHello, in its order.
+std::vector<std::string> signature_algorithms(const nlohmann::ordered_json& defaults) {
+    std::vector<std::string> names;
+    const auto& schemes = defaults.at("library_default").at("signature_algorithms");
+    if (!schemes.is_array()) return names;
+    for (const auto& scheme : schemes) names.push_back(scheme.at("name").get<std::string>());
+    return names;
+}
+
+}  // namespace
+
+Snapshot take_snapshot() {
+    Snapshot s;
+    s.tool_version = SSLFEATURES_VERSION;
+    s.created = utc_now();
+    s.library = library_facts();
+    s.constants = constant_categories();
+    s.features = features();
+    s.defaults = defaults();
+    s.ciphers = known_ciphers();
+    s.protocol_ciphers = ciphers_per_protocol();
+    s.groups = reflect::tls_group_names();
+    s.signature_algorithms = signature_algorithms(s.defaults);
+    s.protocols = probe_protocols();
+    return s;
+}
+
+}  // namespace sslfeatures::audit

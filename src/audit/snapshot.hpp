@@ -1,0 +1,102 @@
+// A snapshot: everything a later comparison of two OpenSSL installations needs,
+// as plain data. take_snapshot() reads it off the running library;
+// snapshot_json.hpp writes and reads it (README, "Snapshots and diffs").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "reflect/catalogue.hpp"
+
+namespace sslfeatures::audit {
+
+// One `library` row of the features table: headers_version, providers ...
+struct LibraryFact {
+    std::string name;
+    std::string text;
+};
+
+struct NamedValue {
+    std::string name;
+    reflect::Value value;
+    friend bool operator==(const NamedValue&, const NamedValue&) = default;
+};
+
+struct ConstantCategory {
+    std::string id;     // "options", "verify_flags" ... as in tables/categories.toml
+    std::string title;  // "options (SSL_OP_*)"
+    std::vector<NamedValue> constants;  // sorted by value, then name, as the table
+};
+
+struct Feature {
+    std::string name;  // HAS_*
+    bool available = false;
+    std::string source;  // "build" or "runtime"
+};
+
+// A cipher the library knows, whether or not anything enables it.
+struct Cipher {
+    std::uint32_t id = 0;      // the two-byte TLS code point (SSL3 ciphers: 0x03000000 dropped)
+    std::string name;          // OpenSSL's name, "ECDHE-RSA-AES128-GCM-SHA256"
+    std::string iana_name;     // the RFC/IANA name, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+    std::string protocol;      // the oldest version that defines it, "TLSv1.2"
+    std::string kx, auth, enc, mac;  // as `openssl ciphers -v` prints them
+    int bits = 0;
+    bool aead = false;
+};
+
+// The ciphers one protocol version enables out of the box, at the library's
+// default security level and configuration, in preference order.
+struct ProtocolCiphers {
+    std::string protocol;  // "TLSv1.2"
+    std::vector<std::string> ciphers;
+};
+
+// Whether a protocol version completes a handshake between two contexts made
+// with the library's defaults, pinned to that version, once per key type.
+struct ProtocolResult {
+    std::string protocol;  // "TLSv1.1"
+    int version = 0;
+    struct Attempt {
+        std::string key;     // "rsa-2048", "ecdsa-p256"
+        bool ok = false;
+        std::string detail;  // the negotiated cipher, or OpenSSL's reason
+    };
+    std::vector<Attempt> attempts;
+    bool works() const;
+};
+
+// One handshake benchmark case of the quick set.
+struct BenchCase {
+    std::string id;  // stable case name
+    double handshakes_per_second = 0;  // median over the repetitions
+    double cv = 0;                     // coefficient of variation of the rate
+    int repetitions = 0;
+};
+
+struct Snapshot {
+    std::string tool_version;
+    std::string created;  // UTC, ISO 8601
+    std::vector<LibraryFact> library;
+    std::vector<ConstantCategory> constants;
+    std::vector<Feature> features;
+    // The `client`, `server` and `library_default` parts of `sslfeatures
+    // defaults --format json`, kept as JSON: the defaults document owns them.
+    nlohmann::ordered_json defaults = nlohmann::ordered_json::object();
+    std::vector<Cipher> ciphers;
+    std::vector<ProtocolCiphers> protocol_ciphers;
+    std::vector<std::string> groups;
+    std::vector<std::string> signature_algorithms;
+    std::vector<ProtocolResult> protocols;
+    std::optional<std::vector<BenchCase>> bench;
+};
+
+// Reads everything but `bench` off the running library. Making the probe
+// certificates and running the handshakes takes a fraction of a second.
+Snapshot take_snapshot();
+
+}  // namespace sslfeatures::audit

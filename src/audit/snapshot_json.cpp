@@ -1,0 +1,354 @@
+#include "audit/snapshot_json.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "render/features_layout.hpp"
+
+namespace sslfeatures::audit {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// ---- writing -------------------------------------------------------------
+
+Json value_json(reflect::Value v) {
+    if (!v.negative) return v.magnitude;
+    return -static_cast<std::int64_t>(v.magnitude);
+}
+
+Json library_json(const std::vector<LibraryFact>& facts) {
+    Json j = Json::object();
+    for (const auto& f : facts) j[f.name] = f.text;
+    return j;
+}
+
+Json constants_json(const std::vector<ConstantCategory>& categories) {
+    Json j = Json::object();
+    for (const auto& c : categories) {
+        Json values = Json::object();
+        for (const auto& constant : c.constants) values[constant.name] = value_json(constant.value);
+        j[c.id] = {{"title", c.title}, {"values", std::move(values)}};
+    }
+    return j;
+}
+
+Json features_json(const std::vector<Feature>& features) {
+    Json j = Json::object();
+    for (const auto& f : features) j[f.name] = {{"available", f.available}, {"source", f.source}};
+    return j;
+}
+
+Json ciphers_json(const std::vector<Cipher>& ciphers) {
+    Json j = Json::array();
+    for (const auto& c : ciphers) {
+        j.push_back({{"id", fmt::format("0x{:04x}", c.id)},
+                     {"name", c.name},
+                     {"iana_name", c.iana_name},
+                     {"protocol", c.protocol},
+                     {"kx", c.kx},
+                     {"auth", c.auth},
+                     {"enc", c.enc},
+                     {"mac", c.mac},
+                     {"bits", c.bits},
+                     {"aead", c.aead}});
+    }
+    return j;
+}
+
+Json protocol_ciphers_json(const std::vector<ProtocolCiphers>& lists) {
+    Json j = Json::object();
+    for (const auto& l : lists) j[l.protocol] = l.ciphers;
+    return j;
+}
+
+Json protocols_json(const std::vector<ProtocolResult>& protocols) {
+    Json j = Json::object();
+    for (const auto& p : protocols) {
+        Json attempts = Json::object();
+        for (const auto& a : p.attempts) attempts[a.key] = {{"ok", a.ok}, {"detail", a.detail}};
+        j[p.protocol] = {{"version", p.version}, {"attempts", std::move(attempts)}};
+    }
+    return j;
+}
+
+Json bench_json(const std::vector<BenchCase>& cases) {
+    Json list = Json::array();
+    for (const auto& c : cases) {
+        list.push_back({{"id", c.id},
+                        {"handshakes_per_second", c.handshakes_per_second},
+                        {"cv", c.cv},
+                        {"repetitions", c.repetitions}});
+    }
+    return {{"cases", std::move(list)}};
+}
+
+// ---- reading -------------------------------------------------------------
+
+std::string type_name(const Json& j) {
+    if (j.is_number_unsigned() || j.is_number_integer()) return "an integer";
+    if (j.is_number_float()) return fmt::format("the number {}", j.dump());
+    if (j.is_string()) return "a string";
+    if (j.is_boolean()) return "a boolean";
+    if (j.is_null()) return "null";
+    if (j.is_array()) return "an array";
+    return "an object";
+}
+
+// A node of the document with its JSON Pointer, so every complaint says where.
+class Node {
+  public:
+    Node(const Json& json, std::string pointer, std::string_view source)
+        : json_(json), pointer_(std::move(pointer)), source_(source) {}
+
+    [[noreturn]] void fail(std::string_view what) const {
+        throw SnapshotError(fmt::format("{}: {}: {}", source_, pointer_.empty() ? "/" : pointer_, what));
+    }
+    [[noreturn]] void expected(std::string_view what) const {
+        fail(fmt::format("expected {}, found {}", what, type_name(json_)));
+    }
+
+    Node at(std::string_view key) const {
+        if (!json_.is_object()) expected("an object");
+        const auto it = json_.find(key);
+        const std::string child = pointer_ + "/" + escape(key);
+        if (it == json_.end()) throw SnapshotError(fmt::format("{}: {}: missing", source_, child));
+        return Node(*it, child, source_);
+    }
+    bool has(std::string_view key) const { return json_.is_object() && json_.contains(key); }
+
+    std::string text() const {
+        if (!json_.is_string()) expected("a string");
+        return json_.get<std::string>();
+    }
+    bool boolean() const {
+        if (!json_.is_boolean()) expected("true or false");
+        return json_.get<bool>();
+    }
+    // Any integer that fits in 64 bits, signed or unsigned. Larger ones reach
+    // us as floating point and are refused, never rounded.
+    reflect::Value value() const {
+        if (json_.is_number_unsigned()) return {json_.get<std::uint64_t>(), false};
+        if (json_.is_number_integer()) return reflect::value_of(json_.get<std::int64_t>());
+        expected("an integer of at most 64 bits");
+    }
+    int small_int() const {
+        const reflect::Value v = value();
+        if (v.magnitude > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
+            fail(fmt::format("{}{} is out of range", v.negative ? "-" : "", v.magnitude));
+        }
+        return v.negative ? -static_cast<int>(v.magnitude) : static_cast<int>(v.magnitude);
+    }
+    double number() const {
+        if (!json_.is_number()) expected("a number");
+        const double d = json_.get<double>();
+        if (!std::isfinite(d) || d < 0) fail(fmt::format("{} is not a non-negative number", json_.dump()));
+        return d;
+    }
+    std::vector<std::string> strings() const {
+        std::vector<std::string> out;
+        for_each_item([&](const Node& item) { out.push_back(item.text()); });
+        return out;
+    }
+    const Json& json() const { return json_; }
+
+    void for_each_item(const std::function<void(const Node&)>& f) const {
+        if (!json_.is_array()) expected("an array");
+        for (std::size_t i = 0; i < json_.size(); ++i) f(Node(json_[i], fmt::format("{}/{}", pointer_, i), source_));
+    }
+    void for_each_member(const std::function<void(const std::string&, const Node&)>& f) const {
+        if (!json_.is_object()) expected("an object");
+        for (const auto& [key, value] : json_.items()) f(key, Node(value, pointer_ + "/" + escape(key), source_));
+    }
+
+  private:
+    // RFC 6901: '~' and '/' in a key are written "~0" and "~1".
+    static std::string escape(std::string_view key) {
+        std::string out;
+        for (char c : key) {
+            if (c == '~') out += "~0";
+            else if (c == '/') out += "~1";
+            else out += c;
+        }
+        return out;
+    }
+
+    const Json& json_;
+    std::string pointer_;
+    std::string_view source_;
+};
+
+void check_schema(const Node& root) {
+    if (!root.json().is_object()) root.expected("a snapshot (a JSON object)");
+    const std::string schema = root.at("schema").text();
+    if (schema != kSnapshotSchema) {
+        root.at("schema").fail(fmt::format("this is a '{}' document, not a snapshot ('{}'); make one with "
+                                           "`sslfeatures snapshot`", schema, kSnapshotSchema));
+    }
+    const reflect::Value version = root.at("schema_version").value();
+    if (version.negative || version.magnitude != kSnapshotSchemaVersion) {
+        root.at("schema_version").fail(fmt::format(
+            "schema version {}{} is not one this sslfeatures reads (it reads {})", version.negative ? "-" : "",
+            version.magnitude, kSnapshotSchemaVersion));
+    }
+}
+
+std::vector<ConstantCategory> read_constants(const Node& node) {
+    std::vector<ConstantCategory> out;
+    node.for_each_member([&](const std::string& id, const Node& category) {
+        ConstantCategory c{id, category.at("title").text(), {}};
+        category.at("values").for_each_member(
+            [&](const std::string& name, const Node& value) { c.constants.push_back({name, value.value()}); });
+        out.push_back(std::move(c));
+    });
+    return out;
+}
+
+std::vector<Feature> read_features(const Node& node) {
+    std::vector<Feature> out;
+    node.for_each_member([&](const std::string& name, const Node& f) {
+        out.push_back({name, f.at("available").boolean(), f.at("source").text()});
+    });
+    return out;
+}
+
+std::uint32_t read_cipher_id(const Node& node) {
+    const std::string text = node.text();
+    unsigned long id = 0;
+    std::size_t used = 0;
+    try {
+        id = std::stoul(text, &used, 16);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (text.size() < 3 || text.compare(0, 2, "0x") != 0 || used != text.size() || id > 0xffff) {
+        node.fail(fmt::format("'{}' is not a two-byte code point like \"0x1301\"", text));
+    }
+    return static_cast<std::uint32_t>(id);
+}
+
+std::vector<Cipher> read_ciphers(const Node& node) {
+    std::vector<Cipher> out;
+    node.for_each_item([&](const Node& c) {
+        out.push_back({read_cipher_id(c.at("id")), c.at("name").text(), c.at("iana_name").text(),
+                       c.at("protocol").text(), c.at("kx").text(), c.at("auth").text(),
+                       c.at("enc").text(), c.at("mac").text(), c.at("bits").small_int(),
+                       c.at("aead").boolean()});
+    });
+    return out;
+}
+
+std::vector<ProtocolCiphers> read_protocol_ciphers(const Node& node) {
+    std::vector<ProtocolCiphers> out;
+    node.for_each_member([&](const std::string& protocol, const Node& list) {
+        out.push_back({protocol, list.strings()});
+    });
+    return out;
+}
+
+std::vector<ProtocolResult> read_protocols(const Node& node) {
+    std::vector<ProtocolResult> out;
+    node.for_each_member([&](const std::string& protocol, const Node& p) {
+        ProtocolResult r{protocol, p.at("version").small_int(), {}};
+        p.at("attempts").for_each_member([&](const std::string& key, const Node& a) {
+            r.attempts.push_back({key, a.at("ok").boolean(), a.at("detail").text()});
+        });
+        out.push_back(std::move(r));
+    });
+    return out;
+}
+
+std::vector<BenchCase> read_bench(const Node& node) {
+    std::vector<BenchCase> out;
+    node.at("cases").for_each_item([&](const Node& c) {
+        out.push_back({c.at("id").text(), c.at("handshakes_per_second").number(), c.at("cv").number(),
+                       c.at("repetitions").small_int()});
+    });
+    return out;
+}
+
+void check_defaults(const Node& node) {
+    for (const char* part : {"client", "server", "library_default"}) {
+        const Node p = node.at(part);
+        if (!p.json().is_object()) p.expected("an object");
+    }
+}
+
+// "line 3, column 7" for a byte offset into the text.
+std::string line_and_column(std::string_view text, std::size_t byte) {
+    byte = std::min(byte, text.size());
+    const std::string_view before = text.substr(0, byte);
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+    const std::size_t last_newline = before.rfind('\n');
+    const std::size_t column = last_newline == std::string_view::npos ? byte + 1 : byte - last_newline;
+    return fmt::format("line {}, column {}", line, column);
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const Snapshot& s) {
+    Json doc;
+    doc["schema"] = kSnapshotSchema;
+    doc["schema_version"] = kSnapshotSchemaVersion;
+    doc["tool"] = {{"name", "sslfeatures"}, {"version", s.tool_version}};
+    doc["created"] = s.created;
+    doc["library"] = library_json(s.library);
+    doc["constants"] = constants_json(s.constants);
+    doc["features"] = features_json(s.features);
+    doc["defaults"] = s.defaults;
+    doc["ciphers"] = ciphers_json(s.ciphers);
+    doc["protocol_ciphers"] = protocol_ciphers_json(s.protocol_ciphers);
+    doc["groups"] = s.groups;
+    doc["signature_algorithms"] = s.signature_algorithms;
+    doc["protocols"] = protocols_json(s.protocols);
+    if (s.bench) doc["bench"] = bench_json(*s.bench);
+    return doc;
+}
+
+Snapshot from_json(const nlohmann::ordered_json& doc, std::string_view source) {
+    const Node root(doc, "", source);
+    check_schema(root);
+    Snapshot s;
+    s.tool_version = root.at("tool").at("version").text();
+    s.created = root.at("created").text();
+    root.at("library").for_each_member(
+        [&](const std::string& name, const Node& text) { s.library.push_back({name, text.text()}); });
+    s.constants = read_constants(root.at("constants"));
+    s.features = read_features(root.at("features"));
+    check_defaults(root.at("defaults"));
+    s.defaults = root.at("defaults").json();
+    s.ciphers = read_ciphers(root.at("ciphers"));
+    s.protocol_ciphers = read_protocol_ciphers(root.at("protocol_ciphers"));
+    s.groups = root.at("groups").strings();
+    s.signature_algorithms = root.at("signature_algorithms").strings();
+    s.protocols = read_protocols(root.at("protocols"));
+    if (root.has("bench")) s.bench = read_bench(root.at("bench"));
+    return s;
+}
+
+Snapshot parse_snapshot(std::string_view text, std::string_view source) {
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        throw SnapshotError(fmt::format("{}: the file is empty; expected a snapshot made by `sslfeatures snapshot`",
+                                        source));
+    }
+    Json doc;
+    try {
+        doc = Json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        const bool at_end = e.byte >= text.size();
+        throw SnapshotError(fmt::format("{}: {}: {}", source, line_and_column(text, e.byte > 0 ? e.byte - 1 : 0),
+                                        at_end ? "the JSON ends early; the file is truncated"
+                                               : "not valid JSON"));
+    }
+    return from_json(doc, source);
+}
+
+std::string snapshot_text(const Snapshot& snapshot) {
+    return to_json(snapshot).dump(2) + "\n";
+}
+
+}  // namespace sslfeatures::audit

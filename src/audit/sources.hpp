@@ -1,0 +1,33 @@
+// Where `sslfeatures diff` finds each side: the running library ("live"), a
+// reference table shipped in tables/ ("openssl-3.0.22"), or a snapshot file.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/diff.hpp"
+#include "audit/snapshot.hpp"
+
+namespace sslfeatures::audit {
+
+// The reference tables directory: $SSLFEATURES_TABLES when set, else the
+// installed data directory when it exists, else the source tree's tables/.
+std::string tables_dir();
+
+// The names of the reference tables found there ("openssl-1.1.1w" ...), sorted.
+std::vector<std::string> reference_names();
+
+struct Loaded {
+    Snapshot snapshot;
+    Side side;
+};
+
+// Throws SnapshotError (one line naming the source and, for a bad document,
+// the position) when the source cannot be read or is not a snapshot.
+Loaded load_snapshot(std::string_view spec);
+
+// Reads a whole file of at most `limit` bytes; throws SnapshotError.
+std::string read_snapshot_file(const std::string& path, std::size_t limit = 64u << 20);
+
+}  // namespace sslfeatures::audit

@@ -1,0 +1,78 @@
+// `sslfeatures diff OLD NEW`: what changes between two OpenSSL installations,
+// each side a snapshot file, `live`, or a reference table. Exit codes as
+// diff(1): 0 equal, 1 different, 2 trouble.
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "audit/diff.hpp"
+#include "audit/snapshot_json.hpp"
+#include "audit/sources.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "cli/validators.hpp"
+#include "render/diff_report.hpp"
+
+namespace sslfeatures::cli {
+namespace {
+
+constexpr std::string_view kFormats = "text, json, markdown";
+
+struct DiffOptions {
+    std::string old_source;
+    std::string new_source;
+    std::string format = "text";
+    std::vector<std::string> ignore;
+    std::string output;
+};
+
+audit::Loaded load(const std::string& spec) {
+    try {
+        return audit::load_snapshot(spec);
+    } catch (const audit::SnapshotError& e) {
+        throw Error(kUsage, e.what());
+    }
+}
+
+std::string render(const audit::Diff& diff, const std::string& format) {
+    if (format == "json") return render::diff_json(diff).dump(2) + "\n";
+    if (format == "markdown") return render::diff_markdown(diff);
+    return render::diff_text(diff);
+}
+
+int run_diff(const DiffOptions& options) {
+    const audit::Loaded old_side = load(options.old_source);
+    const audit::Loaded new_side = load(options.new_source);
+    const std::set<std::string> ignore(options.ignore.begin(), options.ignore.end());
+    const audit::Diff diff =
+        audit::compare(old_side.snapshot, new_side.snapshot, old_side.side, new_side.side, ignore);
+    emit(render(diff, options.format), options.output);
+    return diff.equal() ? kOk : kDifferent;
+}
+
+}  // namespace
+
+Runner setup_diff(CLI::App& sub) {
+    auto options = std::make_shared<DiffOptions>();
+    const std::string sources = "a snapshot file, `live` (the running library), or a reference table "
+                                "name such as openssl-3.0.22 (see README)";
+    sub.add_option("OLD", options->old_source, "The old side: " + sources)->required();
+    sub.add_option("NEW", options->new_source, "The new side: " + sources)->required();
+    sub.add_option("-f,--format", options->format, fmt::format("Output format: {} (default text)", kFormats))
+        ->check(one_of("format", "formats", std::string(kFormats),
+                       [](const std::string& f) { return f == "text" || f == "json" || f == "markdown"; },
+                       "FORMAT"));
+    sub.add_option("--ignore", options->ignore, "Leave this part out (repeatable); `machine` ignores paths, "
+                                                "build flags and speed")
+        ->check(one_of("part", "parts", fmt::format("{}", fmt::join(audit::ignorable_ids(), ", ")),
+                       [](const std::string& id) { return audit::is_ignorable_id(id); }, "PART"));
+    sub.add_option("-o,--output", options->output, "Write to FILE (atomically) instead of standard output");
+    return [options] { return run_diff(*options); };
+}
+
+}  // namespace sslfeatures::cli

@@ -1,0 +1,20 @@
+#include "cli/output.hpp"
+
+#include <cstdio>
+
+#include "cli/exit_codes.hpp"
+#include "util/atomic_file.hpp"
+
+namespace sslfeatures::cli {
+
+void emit(const std::string& text, const std::string& path) {
+    if (!path.empty()) {
+        util::write_file_atomically(path, text);
+        return;
+    }
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+        throw Error(kFailure, "cannot write to standard output");
+    }
+}
+
+}  // namespace sslfeatures::cli

@@ -1,0 +1,36 @@
+// `sslfeatures snapshot`: one JSON document with everything a later
+// `sslfeatures diff` compares (README, "Snapshots and diffs").
+#include <memory>
+#include <string>
+
+#include "audit/snapshot.hpp"
+#include "audit/snapshot_json.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "reflect/library_info.hpp"
+
+namespace sslfeatures::cli {
+namespace {
+
+struct SnapshotOptions {
+    std::string output;
+};
+
+int run_snapshot(const SnapshotOptions& options) {
+    if (reflect::version_mismatch_is_serious()) print_warning(reflect::version_mismatch());
+    const audit::Snapshot snapshot = audit::take_snapshot();
+    emit(audit::snapshot_text(snapshot), options.output);
+    return kOk;
+}
+
+}  // namespace
+
+Runner setup_snapshot(CLI::App& sub) {
+    auto options = std::make_shared<SnapshotOptions>();
+    sub.add_option("-o,--output", options->output,
+                   "Write to FILE (atomically) instead of standard output");
+    return [options] { return run_snapshot(*options); };
+}
+
+}  // namespace sslfeatures::cli

@@ -1,0 +1,135 @@
+#include "render/diff_report.hpp"
+
+#include <fmt/format.h>
+
+#include "render/dotted.hpp"
+#include "render/features_layout.hpp"
+#include "sslfeatures_config.hpp"
+
+namespace sslfeatures::render {
+namespace {
+
+using audit::Change;
+using audit::ChangeKind;
+
+char mark(ChangeKind kind) {
+    switch (kind) {
+        case ChangeKind::added: return '+';
+        case ChangeKind::removed: return '-';
+        case ChangeKind::changed: return '~';
+    }
+    return '~';
+}
+
+std::string side_text(const audit::Side& side) {
+    return side.library.empty() ? side.source : fmt::format("{} ({})", side.source, side.library);
+}
+
+// A constant: the features table's name, decimal and binary columns, after a
+// two-character change mark; a changed one shows both values and the flags
+// whose bits flipped.
+std::string constant_text(const Change& c) {
+    if (c.kind != ChangeKind::changed) {
+        const reflect::Value v = c.kind == ChangeKind::added ? *c.new_value : *c.old_value;
+        std::string row = features_row("  " + c.name, v);
+        row[0] = mark(c.kind);
+        return row + "\n";
+    }
+    std::string out = fmt::format("~ {}\n", c.name);
+    out += features_row("    was", *c.old_value) + "\n";
+    out += features_row("    now", *c.new_value) + "\n";
+    if (!c.note.empty()) out += "    " + wrap(c.note, kLineWidth - 4, "      ") + "\n";
+    return out;
+}
+
+std::string change_text(const Change& c) {
+    if (c.old_value || c.new_value) return constant_text(c);
+    std::string line = fmt::format("{} {}", mark(c.kind), c.name);
+    switch (c.kind) {
+        case ChangeKind::added:
+            if (c.new_text != c.name) line += ": " + c.new_text;
+            break;
+        case ChangeKind::removed:
+            if (c.old_text != c.name) line += ": " + c.old_text;
+            break;
+        case ChangeKind::changed:
+            line += fmt::format(": {} -> {}", c.old_text, c.new_text);
+            break;
+    }
+    if (!c.note.empty()) line += fmt::format(" ({})", c.note);
+    return wrap(line, kLineWidth, "    ") + "\n";
+}
+
+std::string summary(const audit::Diff& diff) {
+    if (diff.equal()) return "no differences";
+    return fmt::format("{} change{} in {} section{}", diff.change_count(), diff.change_count() == 1 ? "" : "s",
+                       diff.sections.size(), diff.sections.size() == 1 ? "" : "s");
+}
+
+std::string cell(std::string_view text) {
+    std::string out;
+    for (char ch : text) {
+        if (ch == '|') out += "\\|";
+        else if (ch == '\n') out += ' ';
+        else out += ch;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string diff_text(const audit::Diff& diff) {
+    std::string out = fmt::format("\nold: {}\nnew: {}\n\n", side_text(diff.old_side), side_text(diff.new_side));
+    for (const auto& section : diff.sections) {
+        out += center(" " + section.title + " ", kLineWidth, '-') + "\n";
+        for (const auto& change : section.changes) out += change_text(change);
+        out += "\n";
+    }
+    return out + summary(diff) + "\n";
+}
+
+std::string diff_markdown(const audit::Diff& diff) {
+    std::string out = fmt::format("# sslfeatures diff\n\n- old: `{}`\n- new: `{}`\n- {}\n",
+                                  side_text(diff.old_side), side_text(diff.new_side), summary(diff));
+    for (const auto& section : diff.sections) {
+        out += fmt::format("\n## {}\n\n| change | name | old | new | note |\n|---|---|---|---|---|\n", section.title);
+        for (const auto& c : section.changes) {
+            out += fmt::format("| {} | `{}` | {} | {} | {} |\n", change_kind_name(c.kind), cell(c.name),
+                               cell(c.old_text), cell(c.new_text), cell(c.note));
+        }
+    }
+    return out;
+}
+
+nlohmann::ordered_json diff_json(const audit::Diff& diff) {
+    using Json = nlohmann::ordered_json;
+    auto side = [](const audit::Side& s) { return Json{{"source", s.source}, {"library", s.library}}; };
+    auto value = [](const std::optional<reflect::Value>& v) -> Json {
+        if (!v) return nullptr;
+        return Json{{"value", decimal(*v)}, {"hex", hex(*v)}, {"binary", binary(*v)}};
+    };
+    Json sections = Json::array();
+    for (const auto& section : diff.sections) {
+        Json changes = Json::array();
+        for (const auto& c : section.changes) {
+            Json j = {{"change", change_kind_name(c.kind)}, {"name", c.name}, {"old", c.old_text}, {"new", c.new_text}};
+            if (c.old_value || c.new_value) {
+                j["old_value"] = value(c.old_value);
+                j["new_value"] = value(c.new_value);
+            }
+            j["note"] = c.note;
+            changes.push_back(std::move(j));
+        }
+        sections.push_back({{"id", section.id}, {"title", section.title}, {"changes", std::move(changes)}});
+    }
+    return {{"schema", kDiffSchema},
+            {"schema_version", kDiffSchemaVersion},
+            {"tool", {{"name", "sslfeatures"}, {"version", SSLFEATURES_VERSION}}},
+            {"old", side(diff.old_side)},
+            {"new", side(diff.new_side)},
+            {"equal", diff.equal()},
+            {"change_count", diff.change_count()},
+            {"sections", std::move(sections)}};
+}
+
+}  // namespace sslfeatures::render
