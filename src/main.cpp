@@ -32,6 +32,8 @@ constexpr Command kCommands[] = {
      setup_snapshot},
     {"diff", "Show what changes between two OpenSSL installations (snapshots, live, references)",
      setup_diff},
+    {"bench", "Handshakes per second over the protocol, suite, key, group and mode matrix",
+     setup_bench},
 };
 
 std::string version_text() {

@@ -24,6 +24,7 @@ Runner setup_pki(CLI::App& sub);
 Runner setup_defaults(CLI::App& sub);
 Runner setup_snapshot(CLI::App& sub);
 Runner setup_diff(CLI::App& sub);
+Runner setup_bench(CLI::App& sub);
 
 // The default job when no subcommand is given.
 int run_default();

@@ -12,12 +12,18 @@
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/validators.hpp"
+#include "bench/quick.hpp"
+#include "bench/report.hpp"
 #include "reflect/catalogue.hpp"
 #include "reflect/library_info.hpp"
 #include "render/formats.hpp"
 
 namespace sslfeatures::cli {
 namespace {
+
+// Seconds per quick-set case in the default job: eight cases, the whole job
+// in about three seconds.
+constexpr double kDefaultJobSeconds = 0.2;
 
 struct FeaturesOptions {
     bool all = false;
@@ -80,8 +86,15 @@ Runner setup_features(CLI::App& sub) {
     return [options] { return run_features(*options); };
 }
 
+// The constants table, then a compact handshake table for the quick set in
+// the same layout, so the default job also answers "how fast is this build".
 int run_default() {
-    return run_features(FeaturesOptions{});
+    const int code = run_features(FeaturesOptions{});
+    if (code != kOk) return code;
+    const bench::Outcome quick = bench::run_quick(1, kDefaultJobSeconds);
+    emit(fmt::format("\n{}", bench::HandshakeTable{quick.results}), "");
+    for (const std::string& failure : quick.failures) print_error(failure);
+    return quick.failures.empty() ? kOk : kDifferent;
 }
 
 }  // namespace sslfeatures::cli

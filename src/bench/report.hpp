@@ -1,0 +1,29 @@
+// The compact handshake table printed after the constants table, in the same
+// layout: a title centred in 72 columns with '-', rows, an empty line.
+#pragma once
+
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "bench/runner.hpp"
+
+namespace sslfeatures::bench {
+
+inline constexpr std::string_view kHandshakeTitle = "handshakes per second";
+
+// Each row: the case name (its field as wide as the longest), handshakes per
+// second right-aligned in 10, two spaces, measured cost / crypto floor as
+// "x2.41 floor" right-aligned in 12 ("failed" when the case failed).
+struct HandshakeTable {
+    const std::vector<CaseResult>& results;
+};
+
+}  // namespace sslfeatures::bench
+
+template <>
+struct fmt::formatter<sslfeatures::bench::HandshakeTable> {
+    constexpr auto parse(format_parse_context& ctx) { return ctx.begin(); }
+    format_context::iterator format(const sslfeatures::bench::HandshakeTable& table,
+                                    format_context& ctx) const;
+};

@@ -1,0 +1,176 @@
+// `sslfeatures bench`: handshakes per second over the matrix the running
+// library supports, with Google Benchmark as the engine (its --benchmark_*
+// flags pass through) and friendlier selectors on top.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "bench/matrix.hpp"
+#include "bench/runner.hpp"
+#include "bench/svg.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/validators.hpp"
+#include "util/atomic_file.hpp"
+
+namespace sslfeatures::cli {
+namespace {
+
+// Seconds per case when the user gives no --benchmark_min_time: long enough
+// for a stable quick set, short enough for the whole matrix in about a minute.
+constexpr double kQuickMinTime = 0.25;
+constexpr double kMatrixMinTime = 0.05;
+constexpr std::size_t kQuickSize = 16;
+
+struct BenchOptions {
+    bench::Selection selection;
+    std::string transport = "memory";
+    int threads = 1;
+    long iterations = 0;
+    std::string svg;
+    bool list = false;
+    std::vector<std::string> passthrough;  // --benchmark_* for Google Benchmark
+};
+
+std::string flag_value(const std::vector<std::string>& args, std::string_view flag) {
+    std::string value;
+    for (const std::string& a : args) {
+        if (a.rfind(std::string(flag) + "=", 0) == 0) value = a.substr(flag.size() + 1);
+    }
+    return value;
+}
+
+bool has_flag(const std::vector<std::string>& args, std::string_view flag) {
+    for (const std::string& a : args) {
+        if (a == flag || a.rfind(std::string(flag) + "=", 0) == 0) return true;
+    }
+    return false;
+}
+
+// Hands the --benchmark_* flags to Google Benchmark; what it does not know
+// is a usage error, like any unknown option.
+void initialise_benchmark(std::vector<std::string> args, std::size_t cases, bool fixed_iterations) {
+    if (!fixed_iterations && !has_flag(args, "--benchmark_min_time")) {
+        const double seconds = cases <= kQuickSize ? kQuickMinTime : kMatrixMinTime;
+        args.insert(args.begin(), fmt::format("--benchmark_min_time={}", seconds));
+    }
+    args.insert(args.begin(), "sslfeatures bench");
+    // Google Benchmark keeps argv[0] for its reports: the strings must live
+    // as long as the process.
+    static std::vector<std::string> kept;
+    kept = std::move(args);
+    std::vector<char*> argv;
+    for (std::string& a : kept) argv.push_back(a.data());
+    int argc = static_cast<int>(argv.size());
+    argv.push_back(nullptr);
+    benchmark::Initialize(&argc, argv.data());
+    if (argc > 1) {
+        throw Error(kUsage, fmt::format("unknown option '{}' (Google Benchmark's flags take the form --benchmark_name=value)", argv[1]));
+    }
+}
+
+// The reporter --benchmark_format asks for; we make it ourselves so that
+// progress lines can be interleaved with its output.
+std::unique_ptr<benchmark::BenchmarkReporter> display_reporter(const std::vector<std::string>& args) {
+    const std::string format = flag_value(args, "--benchmark_format");
+    if (format.empty() || format == "console") {
+        int options = benchmark::ConsoleReporter::OO_Tabular;
+        if (isatty(STDOUT_FILENO)) options |= benchmark::ConsoleReporter::OO_Color;
+        return std::make_unique<benchmark::ConsoleReporter>(
+            static_cast<benchmark::ConsoleReporter::OutputOptions>(options));
+    }
+    if (format == "json") return std::make_unique<benchmark::JSONReporter>();
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    if (format == "csv") return std::make_unique<benchmark::CSVReporter>();
+#pragma GCC diagnostic pop
+    throw Error(kUsage, fmt::format("unknown format '{}'; valid formats: console, json, csv", format));
+}
+
+bench::Transport parse_transport(const std::string& name) {
+    return name == "tcp" ? bench::Transport::tcp : bench::Transport::memory;
+}
+
+void list_cases(const bench::Matrix& matrix) {
+    for (const bench::Case& c : matrix.cases) fmt::print("{}\n", c.name());
+    for (const bench::Skipped& s : matrix.skipped) fmt::print("{}  skipped: {}\n", s.name, s.reason);
+}
+
+int report_failures(const bench::Outcome& outcome) {
+    if (outcome.failures.empty()) return kOk;
+    for (const std::string& failure : outcome.failures) print_error(failure);
+    print_error(fmt::format("{} of {} cases failed their checks", outcome.failures.size(),
+                            outcome.results.size()));
+    return kDifferent;
+}
+
+int run_bench(BenchOptions& options) {
+    for (const std::string& arg : options.passthrough) {
+        if (arg.rfind("--benchmark_", 0) != 0) {
+            throw Error(kUsage, fmt::format("unexpected argument '{}' (see 'sslfeatures bench --help')", arg));
+        }
+    }
+    bench::check_selection(options.selection);
+    const bench::Matrix matrix = bench::build_matrix(options.selection);
+    if (options.list) {
+        list_cases(matrix);
+        return kOk;
+    }
+    if (matrix.cases.empty()) {
+        throw Error(kUsage, "the selectors leave no case to run (see 'sslfeatures bench --list')");
+    }
+    auto display = display_reporter(options.passthrough);
+    initialise_benchmark(options.passthrough, matrix.cases.size(), options.iterations > 0);
+
+    bench::RunOptions run;
+    run.transport = parse_transport(options.transport);
+    run.threads = options.threads;
+    if (options.iterations > 0) run.iterations = options.iterations;
+    run.progress = isatty(STDERR_FILENO) == 1;
+    const bench::Outcome outcome = bench::run_cases(matrix, run, display.get());
+    if (!options.svg.empty()) util::write_file_atomically(options.svg, bench::render_svg(outcome));
+    return report_failures(outcome);
+}
+
+}  // namespace
+
+Runner setup_bench(CLI::App& sub) {
+    auto options = std::make_shared<BenchOptions>();
+    bench::Selection& s = options->selection;
+    sub.allow_extras();
+    sub.add_option("--protocol", s.protocols, "Only these protocols (repeatable or comma-separated): tls1.3, tls1.2, tls1.1, tls1.0")
+        ->delimiter(',');
+    sub.add_option("--cipher", s.ciphers, "Only these suites, by OpenSSL or IANA name (repeatable or comma-separated)")
+        ->delimiter(',');
+    sub.add_option("--key", s.keys, fmt::format("Only these certificate keys: {}", tls::key_type_names()))
+        ->delimiter(',');
+    sub.add_option("--group", s.groups, "Only these groups: x25519, p-256, p-384, ffdhe2048, x25519mlkem768, rsa (RSA key transport)")
+        ->delimiter(',');
+    sub.add_option("--mode", s.modes, "Only these modes: full, session-id, ticket")->delimiter(',');
+    sub.add_flag("--quick", s.quick, "The quick set: default TLS 1.3 and 1.2 suites, RSA-2048 and ECDSA P-256, full and ticket");
+    sub.add_option("--threads", options->threads, "Run each case in N threads at once, one pair each (default 1)")
+        ->check(CLI::Range(1, 256));
+    sub.add_option("--transport", options->transport, "memory (BIO pairs, default) or tcp (loopback sockets)")
+        ->check(one_of("transport", "transports", "memory, tcp",
+                       [](const std::string& t) { return t == "memory" || t == "tcp"; }, "TRANSPORT"));
+    sub.add_option("--iterations", options->iterations, "Exactly N handshakes per case (for smoke tests)")
+        ->check(CLI::Range(1L, 100000000L));
+    sub.add_option("--svg", options->svg, "Also write a chart of handshakes per second to FILE (atomically)");
+    sub.add_flag("--list", options->list, "List the cases the selectors pick, and the skipped ones, and exit");
+    sub.footer(fmt::format("Google Benchmark's flags pass through: --benchmark_filter=REGEX, "
+                           "--benchmark_repetitions=N, --benchmark_min_time=SECONDS, "
+                           "--benchmark_format=console|json|csv, --benchmark_out=FILE ...\n\n{}",
+                           exit_code_help()));
+    return [options, &sub] {
+        options->passthrough = sub.remaining();
+        return run_bench(*options);
+    };
+}
+
+}  // namespace sslfeatures::cli
