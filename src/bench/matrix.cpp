@@ -178,6 +178,13 @@ struct Builder {
         return picked;
     }
 
+    bool tls13_suite_selected() const {
+        for (const Suite& suite : library_suites().tls13) {
+            if (matches(selection.ciphers, suite.name, suite.standard_name)) return true;
+        }
+        return false;
+    }
+
     void skip(std::string name, std::string reason) {
         matrix.skipped.push_back({std::move(name), std::move(reason)});
     }
@@ -185,7 +192,7 @@ struct Builder {
     void run() {
         const bool wants_tls13 = matches(selection.protocols, "tls1.3");
         if (wants_tls13 && compiled_in(TLS1_3_VERSION)) tls13();
-        if (wants_tls13) {
+        if (wants_tls13 && tls13_suite_selected()) {
             for (const Group& group : all_groups()) {
                 if (!has_group(group) && matches(selection.groups, group.id)) {
                     skip(fmt::format("tls1.3/*/*/{}/*", group.id),

@@ -1,0 +1,326 @@
+// `sslfeatures bench` end to end: every case of the matrix runs a couple of
+// handshakes, and what Google Benchmark's own reporters print is read back
+// and held against facts from elsewhere (the `openssl` command's code points,
+// the case names, the byte counts of full and resumed handshakes).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/process.hpp"
+
+namespace sslfeatures::testing {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> split(const std::string& text, char sep) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string item; std::getline(in, item, sep);) out.push_back(item);
+    return out;
+}
+
+// The whole matrix, two handshakes a case, as JSON: run once for the suite.
+class BenchMatrix : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        result_ = new Result(run_tool({"bench", "--iterations", "2", "--benchmark_format=json"}));
+        listed_ = new Result(run_tool({"bench", "--list"}));
+        doc_ = new json(json::parse(result_->out, nullptr, false));
+    }
+    static void TearDownTestSuite() {
+        delete result_;
+        delete listed_;
+        delete doc_;
+    }
+    static std::vector<json> cases() {
+        std::vector<json> out;
+        for (const json& b : doc_->at("benchmarks")) {
+            if (!b.value("error_message", "").starts_with("skipped: ")) out.push_back(b);
+        }
+        return out;
+    }
+    static Result* result_;
+    static Result* listed_;
+    static json* doc_;
+};
+Result* BenchMatrix::result_ = nullptr;
+Result* BenchMatrix::listed_ = nullptr;
+json* BenchMatrix::doc_ = nullptr;
+
+// "tls1.2/ECDHE-RSA-AES128-GCM-SHA256/rsa-2048/x25519/full/iterations:2"
+struct Name {
+    std::string protocol, cipher, key, group, mode;
+};
+Name parse_name(const std::string& name) {
+    const auto parts = split(name, '/');
+    if (parts.size() < 5) return {};
+    return {parts[0], parts[1], parts[2], parts[3], parts[4]};
+}
+
+double counter(const json& b, const char* name) {
+    return b.contains(name) ? b.at(name).get<double>() : -1;
+}
+
+// Cipher name -> two-byte code point, as the openssl command prints them.
+std::map<std::string, int> openssl_code_points() {
+    const char* program = std::getenv("SF_TEST_OPENSSL");
+    if (program == nullptr || *program == '\0') return {};
+    const char* libdir = std::getenv("SF_TEST_OPENSSL_LIBDIR");
+    std::vector<std::string> argv{program};
+    if (libdir != nullptr && *libdir != '\0') argv = {"env", std::string("LD_LIBRARY_PATH=") + libdir, program};
+    argv.insert(argv.end(), {"ciphers", "-V", "ALL:COMPLEMENTOFALL:@SECLEVEL=0"});
+    std::map<std::string, int> points;
+    for (const std::string& line : lines_of(run(argv).out)) {
+        // "          0x13,0x02 - TLS_AES_256_GCM_SHA384  TLSv1.3 Kx=any ..."
+        std::istringstream in(line);
+        std::string code, dash, name;
+        in >> code >> dash >> name;
+        if (code.size() != 9 || dash != "-") continue;
+        points[name] = std::stoi(code.substr(2, 2), nullptr, 16) * 256 + std::stoi(code.substr(7, 2), nullptr, 16);
+    }
+    return points;
+}
+
+TEST_F(BenchMatrix, EveryCaseRunsAndPassesItsChecks) {
+    ASSERT_EQ(result_->exit_code, 0) << result_->err;
+    ASSERT_FALSE(doc_->is_discarded()) << "not JSON: " << result_->out.substr(0, 200);
+    const auto all = cases();
+    EXPECT_GT(all.size(), 300u) << "the matrix is suspiciously small";
+    for (const json& b : all) {
+        EXPECT_FALSE(b.value("error_occurred", false)) << b.at("name") << ": " << b.value("error_message", "");
+        EXPECT_EQ(b.at("iterations"), 2) << b.at("name");
+    }
+}
+
+TEST_F(BenchMatrix, RunsExactlyTheListedCasesAndListsTheSkippedOnes) {
+    std::set<std::string> listed;
+    std::set<std::string> skipped;
+    for (const std::string& line : lines_of(listed_->out)) {
+        const auto gap = line.find("  skipped: ");
+        (gap == std::string::npos ? listed : skipped).insert(line.substr(0, gap));
+    }
+    std::set<std::string> ran;
+    std::set<std::string> reported_skipped;
+    for (const json& b : doc_->at("benchmarks")) {
+        std::string name = b.at("run_name");
+        name = name.substr(0, name.rfind("/iterations:"));
+        if (b.value("error_message", "").starts_with("skipped: ")) {
+            reported_skipped.insert(name);
+            EXPECT_GT(b.at("error_message").get<std::string>().size(), 12u) << "a skip needs a reason";
+        } else {
+            ran.insert(name);
+        }
+    }
+    EXPECT_EQ(ran, listed);
+    EXPECT_EQ(reported_skipped, skipped);
+}
+
+TEST_F(BenchMatrix, NegotiatedVersionAndSuiteMatchTheNameByOpenSSLsCodePoints) {
+    const auto points = openssl_code_points();
+    if (points.empty()) GTEST_SKIP() << "no openssl command to read code points from";
+    const std::map<std::string, int> versions = {
+        {"tls1.3", 0x0304}, {"tls1.2", 0x0303}, {"tls1.1@seclevel0", 0x0302}, {"tls1.0@seclevel0", 0x0301}};
+    for (const json& b : cases()) {
+        const Name n = parse_name(b.at("run_name"));
+        ASSERT_TRUE(versions.count(n.protocol)) << b.at("run_name");
+        EXPECT_EQ(counter(b, "version"), versions.at(n.protocol)) << b.at("run_name");
+        ASSERT_TRUE(points.count(n.cipher)) << n.cipher << " unknown to the openssl command";
+        EXPECT_EQ(counter(b, "cipher_id"), points.at(n.cipher)) << b.at("run_name");
+    }
+}
+
+TEST_F(BenchMatrix, ResumedCasesResumeAndSendFewerBytes) {
+    // Server-to-client bytes of the full handshake of each protocol/suite/key.
+    std::map<std::string, double> full_bytes;
+    for (const json& b : cases()) {
+        const Name n = parse_name(b.at("run_name"));
+        if (n.mode == "full") full_bytes[n.protocol + n.cipher + n.key] = counter(b, "s2c_bytes");
+    }
+    int resumed_cases = 0;
+    for (const json& b : cases()) {
+        const Name n = parse_name(b.at("run_name"));
+        const bool resumed = n.mode != "full";
+        EXPECT_EQ(counter(b, "resumed"), resumed ? 1 : 0) << b.at("run_name");
+        if (!resumed) continue;
+        ++resumed_cases;
+        const std::string key = n.protocol + n.cipher + n.key;
+        ASSERT_TRUE(full_bytes.count(key)) << b.at("run_name");
+        // No certificate chain is sent again.
+        EXPECT_LT(counter(b, "s2c_bytes"), full_bytes.at(key) - 300) << b.at("run_name");
+    }
+    EXPECT_GT(resumed_cases, 50);
+}
+
+TEST_F(BenchMatrix, CryptoFloorIsPositiveAndBelowTheMeasuredCost) {
+    for (const json& b : cases()) {
+        const Name n = parse_name(b.at("run_name"));
+        const double floor = counter(b, "floor_us");
+        const double measured = counter(b, "client_cpu_us") + counter(b, "server_cpu_us");
+        EXPECT_GT(measured, 0) << b.at("run_name");
+        EXPECT_GT(counter(b, "c2s_bytes"), 0) << b.at("run_name");
+        if (n.mode != "full" && n.protocol != "tls1.3") {
+            EXPECT_EQ(floor, 0) << "TLS 1.2 resumption has no public-key operation: " << b.at("run_name");
+            continue;
+        }
+        EXPECT_GT(floor, 0) << b.at("run_name");
+        // One sampled handshake per case here, on a shared machine, and cases
+        // (P-384 shares) whose cost is nearly all public-key work: a margin
+        // for noise. bench_engine checks the strict bound over 16 handshakes.
+        EXPECT_LT(floor, measured * 1.25) << b.at("run_name");
+        EXPECT_NEAR(counter(b, "floor_ratio"), measured / floor, 0.01 * measured / floor) << b.at("run_name");
+    }
+}
+
+// ---- formats -------------------------------------------------------------------
+
+TEST(BenchFormats, CsvParsesBackWithTheCounters) {
+    Result r = run_tool({"bench", "--quick", "--iterations", "2", "--benchmark_format=csv"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto lines = lines_of(r.out);
+    auto header = std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.starts_with("name,"); });
+    ASSERT_NE(header, lines.end()) << r.out;
+    const auto columns = split(*header, ',');
+    const auto rate = std::find(columns.begin(), columns.end(), "\"hs_per_s\"") - columns.begin();
+    ASSERT_LT(rate, static_cast<long>(columns.size())) << *header;
+    int rows = 0;
+    for (auto it = header + 1; it != lines.end(); ++it) {
+        const auto cells = split(*it, ',');
+        ASSERT_EQ(cells.size(), columns.size()) << *it;
+        EXPECT_GT(std::stod(cells[rate]), 0) << *it;
+        ++rows;
+    }
+    EXPECT_EQ(rows, 8);
+}
+
+TEST(BenchFormats, ConsoleListsEveryQuickCaseWithItsRate) {
+    Result r = run_tool({"bench", "--quick", "--iterations", "2"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    int rows = 0;
+    for (const std::string& line : lines_of(r.out)) {
+        if (line.starts_with("tls1.")) ++rows;
+    }
+    EXPECT_EQ(rows, 8) << r.out;
+    EXPECT_NE(r.out.find("hs_per_s"), std::string::npos);
+}
+
+TEST(BenchFormats, BenchmarkOutWritesGoogleBenchmarksJson) {
+    TempDir dir;
+    const std::string path = dir.path() + "/out.json";
+    Result r = run_tool({"bench", "--quick", "--protocol", "tls1.3", "--iterations", "2",
+                         "--benchmark_out=" + path, "--benchmark_out_format=json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(read_file(path));
+    ASSERT_EQ(doc.at("benchmarks").size(), 4u);
+    EXPECT_TRUE(doc.at("context").contains("num_cpus"));  // what compare.py reads
+    for (const json& b : doc.at("benchmarks")) EXPECT_GT(b.at("hs_per_s").get<double>(), 0);
+}
+
+TEST(BenchFormats, FilterAndSelectorsNarrowTheRun) {
+    Result r = run_tool({"bench", "--protocol", "tls1.2", "--key", "ecdsa-p256", "--group", "p-256",
+                         "--mode", "full", "--iterations", "1", "--benchmark_format=json",
+                         "--benchmark_filter=AES128-GCM"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    ASSERT_EQ(doc.at("benchmarks").size(), 1u) << r.out;
+    EXPECT_EQ(doc.at("benchmarks")[0].at("run_name"),
+              "tls1.2/ECDHE-ECDSA-AES128-GCM-SHA256/ecdsa-p256/p-256/full/iterations:1");
+}
+
+TEST(BenchTransport, TcpRunsTheSameChecks) {
+    Result r = run_tool({"bench", "--quick", "--transport", "tcp", "--iterations", "3", "--benchmark_format=json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    ASSERT_EQ(doc.at("benchmarks").size(), 8u);
+    for (const json& b : doc.at("benchmarks")) {
+        EXPECT_FALSE(b.value("error_occurred", false)) << b.value("error_message", "");
+        EXPECT_GT(b.at("hs_per_s").get<double>(), 0);
+    }
+}
+
+TEST(BenchThreads, TwoThreadsReportOneRowPerCase) {
+    Result r = run_tool({"bench", "--quick", "--mode", "full", "--threads", "2", "--iterations", "2",
+                         "--benchmark_format=json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    ASSERT_EQ(doc.at("benchmarks").size(), 4u);
+    for (const json& b : doc.at("benchmarks")) {
+        EXPECT_EQ(b.at("threads"), 2);
+        EXPECT_FALSE(b.value("error_occurred", false)) << b.value("error_message", "");
+    }
+}
+
+// ---- errors --------------------------------------------------------------------
+
+void expect_usage_error(const std::vector<std::string>& args, const std::string& must_mention) {
+    std::vector<std::string> full{"bench"};
+    full.insert(full.end(), args.begin(), args.end());
+    Result r = run_tool(full);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(r.err.starts_with("sslfeatures: error: ")) << r.err;
+    EXPECT_NE(r.err.find(must_mention), std::string::npos) << r.err;
+}
+
+TEST(BenchErrors, UnknownSelectorsNameWhatTheLibraryOffers) {
+    expect_usage_error({"--group", "x448"}, "'x448'; this library offers groups: x25519, p-256, p-384");
+    expect_usage_error({"--key", "rsa-1024"}, "offers keys: rsa-2048, rsa-3072, rsa-4096, ecdsa-p256");
+    expect_usage_error({"--cipher", "NOPE-CIPHER"}, "TLS_AES_128_GCM_SHA256");
+    expect_usage_error({"--protocol", "tls1.4"}, "protocols: tls1.3, tls1.2");
+    expect_usage_error({"--mode", "zero-rtt"}, "modes: full, session-id, ticket");
+}
+
+TEST(BenchErrors, BadTransportFormatAndFlagsAreUsageErrors) {
+    expect_usage_error({"--transport", "udp"}, "memory, tcp");
+    expect_usage_error({"--benchmark_format=xml"}, "console, json, csv");
+    expect_usage_error({"--benchmark_frobnicate=1"}, "--benchmark_frobnicate");
+    expect_usage_error({"--frobnicate"}, "--frobnicate");
+}
+
+TEST(BenchErrors, ASelectionWithNoCaseIsAUsageError) {
+    expect_usage_error({"--protocol", "tls1.3", "--group", "rsa"}, "no case");
+}
+
+TEST(BenchErrors, IanaSuiteNamesSelectToo) {
+    Result r = run_tool({"bench", "--list", "--cipher", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const std::string& line : lines_of(r.out)) {
+        if (line.find("  skipped: ") != std::string::npos) continue;
+        EXPECT_NE(line.find("/ECDHE-RSA-AES128-GCM-SHA256/"), std::string::npos) << line;
+    }
+    EXPECT_FALSE(r.out.empty());
+}
+
+// ---- the default job -----------------------------------------------------------
+
+TEST(BenchDefaultJob, FollowsTheTableWithTheQuickSetInTheSameLayout) {
+    Result r = run_tool({});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto lines = lines_of(r.out);
+    const std::string title = "------------------------ handshakes per second -------------------------";
+    auto at = std::find(lines.begin(), lines.end(), title);
+    ASSERT_NE(at, lines.end()) << r.out;
+    ASSERT_EQ(title.size(), 72u);
+    EXPECT_EQ(*(at - 1), "") << "an empty line before the section";
+    int rows = 0;
+    for (auto it = at + 1; it != lines.end() && !it->empty(); ++it, ++rows) {
+        std::istringstream in(*it);
+        std::string name, floor_word;
+        double rate = 0;
+        in >> name >> rate;
+        EXPECT_TRUE(name.starts_with("tls1.")) << *it;
+        EXPECT_GT(rate, 0) << *it;
+        EXPECT_TRUE(it->ends_with(" floor")) << *it;
+    }
+    EXPECT_EQ(rows, 8);
+    EXPECT_EQ(lines.back(), "") << "the section ends with an empty line";
+}
+
+}  // namespace
+}  // namespace sslfeatures::testing
