@@ -5,6 +5,7 @@
 
 #include "audit/snapshot.hpp"
 #include "audit/snapshot_json.hpp"
+#include "bench/quick.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
@@ -13,13 +14,19 @@
 namespace sslfeatures::cli {
 namespace {
 
+// Repetitions of the quick set for --with-bench: enough for a median and a
+// coefficient of variation, about ten seconds in all.
+constexpr int kBenchRepetitions = 5;
+
 struct SnapshotOptions {
     std::string output;
+    bool with_bench = false;
 };
 
 int run_snapshot(const SnapshotOptions& options) {
     if (reflect::version_mismatch_is_serious()) print_warning(reflect::version_mismatch());
-    const audit::Snapshot snapshot = audit::take_snapshot();
+    audit::Snapshot snapshot = audit::take_snapshot();
+    if (options.with_bench) snapshot.bench = bench::run_quick_set(kBenchRepetitions);
     emit(audit::snapshot_text(snapshot), options.output);
     return kOk;
 }
@@ -30,6 +37,8 @@ Runner setup_snapshot(CLI::App& sub) {
     auto options = std::make_shared<SnapshotOptions>();
     sub.add_option("-o,--output", options->output,
                    "Write to FILE (atomically) instead of standard output");
+    sub.add_flag("--with-bench", options->with_bench,
+                 "Also run the quick handshake set (5 repetitions, about 10 s) and record its rates");
     return [options] { return run_snapshot(*options); };
 }
 
