@@ -10,6 +10,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   openssl gnutls-bin hyperfine
+  # renders the bench chart in the SVG test
+  chromium
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -51,9 +51,13 @@ std::string render_svg(const Outcome& outcome) {
     for (const CaseResult& r : outcome.results) {
         if (r.error.empty()) rows.push_back(&r);
     }
-    // Grouped by protocol and suite, in matrix order within a group.
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const CaseResult* a, const CaseResult* b) { return heading_of(*a) < heading_of(*b); });
+    // Grouped by protocol and suite, groups and rows in matrix order.
+    std::vector<std::string> order;
+    for (const CaseResult* r : rows) {
+        if (std::find(order.begin(), order.end(), heading_of(*r)) == order.end()) order.push_back(heading_of(*r));
+    }
+    const auto rank = [&](const CaseResult* r) { return std::find(order.begin(), order.end(), heading_of(*r)) - order.begin(); };
+    std::stable_sort(rows.begin(), rows.end(), [&](const CaseResult* a, const CaseResult* b) { return rank(a) < rank(b); });
     double top = 1;
     for (const CaseResult* r : rows) top = std::max({top, r->rate, floor_rate(*r)});
     const auto x_of = [&](double rate) { return kLabelWidth + rate / top * kBarWidth; };
@@ -71,7 +75,7 @@ std::string render_svg(const Outcome& outcome) {
         body += fmt::format("<text x='24' y='{}'>{}</text>\n", y + 11, escaped(label_of(*r)));
         body += fmt::format("<rect x='{}' y='{}' width='{:.1f}' height='{}' fill='#3a6ea5'/>\n", kLabelWidth, y + 2,
                             x_of(r->rate) - kLabelWidth, kRow - 4);
-        body += fmt::format("<text x='{:.1f}' y='{}'>{:.0f}/s</text>\n", x_of(r->rate) + 4, y + 11, r->rate);
+        body += fmt::format("<text x='{}' y='{}'>{:.0f}/s</text>\n", kLabelWidth + kBarWidth + 10, y + 11, r->rate);
         if (const double f = floor_rate(*r); f > 0) {
             body += fmt::format("<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#d1495b' stroke-width='2'/>\n",
                                 x_of(f), y, y + kRow);
