@@ -17,6 +17,7 @@
 #include <openssl/dh.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
+#include <openssl/pem.h>
 
 #include "cli/exit_codes.hpp"
 #include "reflect/groups.hpp"
@@ -147,10 +148,12 @@ void pin(SSL_CTX* ctx, const Case& c, bool server) {
 }
 
 // Resumption by session ID must not quietly use a ticket, and resumption by
-// ticket must not quietly use the server's cache: each mode turns the other off.
+// ticket must not quietly use the server's cache: each mode turns the other
+// off. Full handshakes need no cache either; with one, every handshake adds a
+// session until the cache fills (20480) and the rate sinks as it grows.
 void set_resumption(SSL_CTX* ctx, Mode mode, bool server) {
     if (mode == Mode::session_id) SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-    if (mode == Mode::ticket && server) SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    if (mode != Mode::session_id && server) SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     if (server) {
         static constexpr unsigned char kContext[] = "sslfeatures-bench";
         SSL_CTX_set_session_id_context(ctx, kContext, sizeof kContext - 1);
@@ -236,6 +239,20 @@ void wait_readable(SSL* a, SSL* b) {
     poll(fds.data(), fds.size(), 1000);
 }
 
+// Certificates and keys as a server loads them from files: parsed from PEM.
+// One made in memory re-encodes itself whenever it is sent, a cost no real
+// server pays.
+tls::Issued as_loaded(const tls::Issued& made) {
+    const std::string cert_pem = tls::to_pem(made.cert.get());
+    const std::string key_pem = tls::to_pem(made.key.get());
+    tls::BioPtr cert_bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+    tls::BioPtr key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+    tls::Issued loaded{tls::X509Ptr(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr)),
+                       tls::EvpPkeyPtr(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr))};
+    if (!loaded.cert || !loaded.key) fail("read back a bench certificate");
+    return loaded;
+}
+
 }  // namespace
 
 std::string_view transport_name(Transport transport) {
@@ -243,7 +260,7 @@ std::string_view transport_name(Transport transport) {
 }
 
 const tls::Issued& bench_ca() {
-    static const tls::Issued ca = tls::make_ca(tls::KeyType::ecdsa_p256, "sslfeatures bench CA");
+    static const tls::Issued ca = as_loaded(tls::make_ca(tls::KeyType::ecdsa_p256, "sslfeatures bench CA"));
     return ca;
 }
 
@@ -253,7 +270,9 @@ const tls::Issued& bench_leaf(tls::KeyType key) {
     const tls::Issued& ca = bench_ca();
     std::lock_guard lock(mutex);
     auto it = leaves.find(key);
-    if (it == leaves.end()) it = leaves.emplace(key, tls::issue_leaf(ca, key, kHost, {kHost})).first;
+    if (it == leaves.end()) {
+        it = leaves.emplace(key, as_loaded(tls::issue_leaf(ca, key, kHost, {kHost}))).first;
+    }
     return it->second;
 }
 
