@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,7 +81,7 @@ std::string negotiated_group(SSL* client) {
     // Hybrid groups have no single ephemeral key type; ask for the name.
     if (const char* name = SSL_get0_group_name(client); name != nullptr) {
         for (const Group& g : all_groups()) {
-            if (OPENSSL_strcasecmp(name, std::string(g.tls_name).c_str()) == 0) return std::string(g.id);
+            if (strcasecmp(name, std::string(g.tls_name).c_str()) == 0) return std::string(g.id);
         }
     }
 #endif

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include <strings.h>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <openssl/err.h>
@@ -76,7 +78,7 @@ bool has_group(const Group& group) {
     if (group.id == "rsa") return true;
     static const std::vector<std::string> names = reflect::tls_group_names();
     return std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-        return OPENSSL_strcasecmp(n.c_str(), std::string(group.tls_name).c_str()) == 0;
+        return strcasecmp(n.c_str(), std::string(group.tls_name).c_str()) == 0;
     });
 }
 
@@ -116,8 +118,8 @@ bool matches(const std::vector<std::string>& wanted, std::string_view value,
              std::string_view alias = {}) {
     if (wanted.empty()) return true;
     return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
-        return OPENSSL_strcasecmp(w.c_str(), std::string(value).c_str()) == 0 ||
-               (!alias.empty() && OPENSSL_strcasecmp(w.c_str(), std::string(alias).c_str()) == 0);
+        return strcasecmp(w.c_str(), std::string(value).c_str()) == 0 ||
+               (!alias.empty() && strcasecmp(w.c_str(), std::string(alias).c_str()) == 0);
     });
 }
 
@@ -234,7 +236,7 @@ void check_values(const std::vector<std::string>& asked, const std::vector<std::
 }
 
 bool same_name(const std::string& a, const std::string& b) {
-    return OPENSSL_strcasecmp(a.c_str(), b.c_str()) == 0;
+    return strcasecmp(a.c_str(), b.c_str()) == 0;
 }
 
 }  // namespace
