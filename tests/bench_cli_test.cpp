@@ -255,6 +255,44 @@ TEST(BenchThreads, TwoThreadsReportOneRowPerCase) {
     }
 }
 
+// ---- snapshot --with-bench ---------------------------------------------------------
+
+TEST(BenchSnapshot, WithBenchRecordsTheQuickSet) {
+    Result r = run_tool({"snapshot", "--with-bench"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    ASSERT_TRUE(doc.contains("bench")) << r.out.substr(0, 200);
+    const json& cases = doc.at("bench").at("cases");
+    std::set<std::string> listed;
+    for (const std::string& line : lines_of(run_tool({"bench", "--quick", "--list"}).out)) listed.insert(line);
+    ASSERT_EQ(cases.size(), listed.size());
+    for (const json& c : cases) {
+        EXPECT_TRUE(listed.count(c.at("id").get<std::string>())) << c.at("id");
+        EXPECT_GT(c.at("handshakes_per_second").get<double>(), 0) << c.at("id");
+        EXPECT_EQ(c.at("repetitions"), 5) << c.at("id");
+        EXPECT_LT(c.at("cv").get<double>(), 0.25) << c.at("id");
+    }
+    EXPECT_FALSE(json::parse(run_tool({"snapshot"}).out).contains("bench")) << "only when asked";
+}
+
+// ---- progress ------------------------------------------------------------------
+
+TEST(BenchProgress, NothingExtraWhenNotATerminal) {
+    Result r = run_tool({"bench", "--quick", "--iterations", "2", "--benchmark_format=json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+}
+
+TEST(BenchProgress, ATerminalSeesCaseIOfNAndTheTimeLeft) {
+    if (run({"sh", "-c", "command -v script"}).exit_code != 0) GTEST_SKIP() << "no script(1) to make a terminal";
+    const std::string command = env_or_fail("SSLFEATURES_BIN") +
+                                " bench --quick --iterations 2 --benchmark_format=json";
+    Result r = run({"script", "-qec", command, "/dev/null"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("case 2 of 8, about "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(" s left"), std::string::npos) << r.out;
+}
+
 // ---- errors --------------------------------------------------------------------
 
 void expect_usage_error(const std::vector<std::string>& args, const std::string& must_mention) {

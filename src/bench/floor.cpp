@@ -251,14 +251,10 @@ double decapsulate_ns(const std::string& group) {
 }
 #endif
 
-bool is_kem(const std::string& group) {
-    return group == "x25519mlkem768";
-}
-
 // One side's key share: make it and use it (a KEM's server encapsulates).
 Floor key_share(const std::string& group) {
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
-    if (is_kem(group)) return {encapsulate_ns(group), keygen_ns(group) + decapsulate_ns(group)};
+    if (group == "x25519mlkem768") return {encapsulate_ns(group), keygen_ns(group) + decapsulate_ns(group)};
 #endif
     const double side = keygen_ns(group) + derive_ns(group);
     return {side, side};
