@@ -126,8 +126,11 @@ class Collector : public benchmark::BenchmarkReporter {
 
   private:
     void collect(const Run& run) {
-        if (run.run_type != Run::RT_Iteration) return;
         CaseResult& r = results[run.run_name.function_name];
+        // With --benchmark_report_aggregates_only only the aggregates come
+        // here; the median then stands for the repetitions.
+        const bool median_only = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median" && r.rates.empty();
+        if (run.run_type != Run::RT_Iteration && !median_only) return;
         if (run.error_occurred) {
             r.error = run.error_message;
             return;
