@@ -13,11 +13,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::string_view kMachineFacts[] = {
-    "platform",    "built_on",    "build_flags",       "openssldir",       "enginesdir",
-    "modulesdir",  "config_file", "default_cert_file", "default_cert_dir",
-};
-
 // The parts of a snapshot that are not constants categories, in output order
 // around them: "library" comes first, the rest after the constants.
 constexpr std::string_view kPartsAfterConstants[] = {
@@ -147,9 +142,14 @@ DiffSection compare_library(const Snapshot& a, const Snapshot& b, const Ignore& 
     std::map<std::string, std::string> old_facts;
     for (const auto& f : a.library) old_facts.emplace(f.name, f.text);
     std::set<std::string> new_names;
+    for (const auto& f : b.library) new_names.insert(f.name);
+    // A portable snapshot (the reference tables) leaves machine facts out:
+    // one recorded on one side only is unknown on the other, not changed.
+    auto unrecorded = [&](const std::string& name) {
+        return is_machine_fact(name) && (!old_facts.count(name) || !new_names.count(name));
+    };
     for (const auto& f : b.library) {
-        new_names.insert(f.name);
-        if (ignore.fact(f.name)) continue;
+        if (ignore.fact(f.name) || unrecorded(f.name)) continue;
         const auto it = old_facts.find(f.name);
         if (it == old_facts.end()) {
             section.changes.push_back({ChangeKind::added, f.name, {}, f.text, {}, {}, {}});
@@ -158,7 +158,7 @@ DiffSection compare_library(const Snapshot& a, const Snapshot& b, const Ignore& 
         }
     }
     for (const auto& f : a.library) {
-        if (!new_names.count(f.name) && !ignore.fact(f.name)) {
+        if (!new_names.count(f.name) && !ignore.fact(f.name) && !unrecorded(f.name)) {
             section.changes.push_back({ChangeKind::removed, f.name, f.text, {}, {}, {}, {}});
         }
     }
@@ -397,10 +397,6 @@ std::size_t Diff::change_count() const {
     std::size_t n = 0;
     for (const auto& s : sections) n += s.changes.size();
     return n;
-}
-
-bool is_machine_fact(std::string_view name) {
-    return std::find(std::begin(kMachineFacts), std::end(kMachineFacts), name) != std::end(kMachineFacts);
 }
 
 std::vector<std::string> ignorable_ids() {

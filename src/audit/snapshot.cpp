@@ -1,6 +1,8 @@
 #include "audit/snapshot.hpp"
 
+#include <algorithm>
 #include <ctime>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -69,6 +71,18 @@ std::vector<std::string> signature_algorithms(const nlohmann::ordered_json& defa
 }
 
 }  // namespace
+
+bool is_machine_fact(std::string_view name) {
+    static constexpr std::string_view kMachineFacts[] = {
+        "platform",   "built_on",    "build_flags",       "openssldir",       "enginesdir",
+        "modulesdir", "config_file", "default_cert_file", "default_cert_dir",
+    };
+    return std::find(std::begin(kMachineFacts), std::end(kMachineFacts), name) != std::end(kMachineFacts);
+}
+
+void drop_machine_facts(Snapshot& snapshot) {
+    std::erase_if(snapshot.library, [](const LibraryFact& f) { return is_machine_fact(f.name); });
+}
 
 Snapshot take_snapshot() {
     Snapshot s;

@@ -95,6 +95,14 @@ struct Snapshot {
     std::optional<std::vector<BenchCase>> bench;
 };
 
+// Library facts that describe the machine or the build of the library rather
+// than what it does (paths, compiler flags, build date, platform).
+bool is_machine_fact(std::string_view name);
+
+// Leaves the machine facts out, so the snapshot is the same on every machine
+// with this library and names no local paths (the reference tables).
+void drop_machine_facts(Snapshot& snapshot);
+
 // Reads everything but `bench` off the running library. Making the probe
 // certificates and running the handshakes takes a fraction of a second.
 Snapshot take_snapshot();

@@ -15,11 +15,13 @@ namespace {
 
 struct SnapshotOptions {
     std::string output;
+    bool portable = false;
 };
 
 int run_snapshot(const SnapshotOptions& options) {
     if (reflect::version_mismatch_is_serious()) print_warning(reflect::version_mismatch());
-    const audit::Snapshot snapshot = audit::take_snapshot();
+    audit::Snapshot snapshot = audit::take_snapshot();
+    if (options.portable) audit::drop_machine_facts(snapshot);
     emit(audit::snapshot_text(snapshot), options.output);
     return kOk;
 }
@@ -30,6 +32,9 @@ Runner setup_snapshot(CLI::App& sub) {
     auto options = std::make_shared<SnapshotOptions>();
     sub.add_option("-o,--output", options->output,
                    "Write to FILE (atomically) instead of standard output");
+    sub.add_flag("--portable", options->portable,
+                 "Leave out what describes this machine rather than the library (paths, build flags, "
+                 "build date, platform), as the reference tables in tables/ do");
     return [options] { return run_snapshot(*options); };
 }
 
