@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -201,6 +202,16 @@ struct Leaves {
 
 std::string scalar_text(const Json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); }
 
+// A list item by its name; with its code point when it has one, since
+// OpenSSL gives two signature schemes the same name (rsa_pss_rsae_sha256 and
+// rsa_pss_pss_sha256 are both "RSASSA-PSS+SHA256").
+std::string item_label(const Json& item) {
+    if (!item.is_object() || !item.contains("name")) return scalar_text(item);
+    std::string label = scalar_text(item["name"]);
+    if (item.contains("hex")) label += "(" + scalar_text(item["hex"]) + ")";
+    return label;
+}
+
 void flatten(const Json& j, const std::string& path, Leaves& out) {
     if (j.is_object()) {
         for (const auto& [key, value] : j.items()) {
@@ -209,9 +220,7 @@ void flatten(const Json& j, const std::string& path, Leaves& out) {
         }
     } else if (j.is_array()) {
         std::vector<std::string> names;
-        for (const auto& item : j) {
-            names.push_back(item.is_object() && item.contains("name") ? scalar_text(item["name"]) : scalar_text(item));
-        }
+        for (const auto& item : j) names.push_back(item_label(item));
         out.lists[path] = std::move(names);
         out.order.push_back(path);
     } else {
@@ -255,8 +264,30 @@ DiffSection compare_defaults(const Snapshot& a, const Snapshot& b) {
 // ---- ciphers, groups, signature algorithms, protocols --------------------------------
 
 std::string cipher_text(const Cipher& c) {
-    return fmt::format("{} {} {} Kx={} Au={} Enc={} Mac={}{}", fmt::format("0x{:04x}", c.id), c.iana_name,
-                       c.protocol, c.kx, c.auth, c.enc, c.mac, c.aead ? " AEAD" : "");
+    return fmt::format("{} {} {} Kx={} Au={} Enc={} Mac={} bits={}{}", fmt::format("0x{:04x}", c.id), c.iana_name,
+                       c.protocol, c.kx, c.auth, c.enc, c.mac, c.bits, c.aead ? " AEAD" : "");
+}
+
+// Only the properties that differ, so a change reads "bits=128 -> bits=64".
+std::pair<std::string, std::string> cipher_change(const Cipher& a, const Cipher& b) {
+    const std::pair<std::string_view, std::pair<std::string, std::string>> fields[] = {
+        {"id", {fmt::format("0x{:04x}", a.id), fmt::format("0x{:04x}", b.id)}},
+        {"iana", {a.iana_name, b.iana_name}},
+        {"protocol", {a.protocol, b.protocol}},
+        {"Kx", {a.kx, b.kx}},
+        {"Au", {a.auth, b.auth}},
+        {"Enc", {a.enc, b.enc}},
+        {"Mac", {a.mac, b.mac}},
+        {"bits", {std::to_string(a.bits), std::to_string(b.bits)}},
+        {"aead", {a.aead ? "yes" : "no", b.aead ? "yes" : "no"}},
+    };
+    std::vector<std::string> was, now;
+    for (const auto& [field, values] : fields) {
+        if (values.first == values.second) continue;
+        was.push_back(fmt::format("{}={}", field, values.first));
+        now.push_back(fmt::format("{}={}", field, values.second));
+    }
+    return {fmt::format("{}", fmt::join(was, " ")), fmt::format("{}", fmt::join(now, " "))};
 }
 
 DiffSection compare_ciphers(const Snapshot& a, const Snapshot& b) {
@@ -268,8 +299,8 @@ DiffSection compare_ciphers(const Snapshot& a, const Snapshot& b) {
         const auto it = old_ciphers.find(c.name);
         if (it == old_ciphers.end()) {
             section.changes.push_back({ChangeKind::added, c.name, {}, cipher_text(c), {}, {}, {}});
-        } else if (cipher_text(*it->second) != cipher_text(c) || it->second->bits != c.bits) {
-            section.changes.push_back({ChangeKind::changed, c.name, cipher_text(*it->second), cipher_text(c), {}, {}, {}});
+        } else if (auto [was, now] = cipher_change(*it->second, c); !was.empty()) {
+            section.changes.push_back({ChangeKind::changed, c.name, was, now, {}, {}, {}});
         }
     }
     for (const auto& c : a.ciphers) {

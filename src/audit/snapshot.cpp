@@ -66,7 +66,10 @@ std::vector<std::string> signature_algorithms(const nlohmann::ordered_json& defa
     std::vector<std::string> names;
     const auto& schemes = defaults.at("library_default").at("signature_algorithms");
     if (!schemes.is_array()) return names;
-    for (const auto& scheme : schemes) names.push_back(scheme.at("name").get<std::string>());
+    // With the code point: OpenSSL names rsa_pss_rsae_* and rsa_pss_pss_* alike.
+    for (const auto& scheme : schemes) {
+        names.push_back(fmt::format("{}({})", scheme.at("name").get<std::string>(), scheme.at("hex").get<std::string>()));
+    }
     return names;
 }
 

@@ -90,7 +90,7 @@ struct Snapshot {
     std::vector<Cipher> ciphers;
     std::vector<ProtocolCiphers> protocol_ciphers;
     std::vector<std::string> groups;
-    std::vector<std::string> signature_algorithms;
+    std::vector<std::string> signature_algorithms;  // "name(0xCODE)", the library default's ClientHello order
     std::vector<ProtocolResult> protocols;
     std::optional<std::vector<BenchCase>> bench;
 };
