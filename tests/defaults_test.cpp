@@ -9,6 +9,7 @@
 
 #include <openssl/ssl.h>
 
+#include "support/openssl_cli.hpp"
 #include "support/process.hpp"
 #include "support/tool_json.hpp"
 
@@ -46,18 +47,6 @@ std::vector<std::string> split(const std::string& text, char sep) {
         if (!item.empty()) out.push_back(item);
     }
     return out;
-}
-
-// The openssl command of the OpenSSL under test (a private prefix's needs its
-// library directory); skips when there is none.
-Result run_openssl(const std::vector<std::string>& args) {
-    const char* program = std::getenv("SF_TEST_OPENSSL");
-    if (program == nullptr || *program == '\0') return {-1, "", "no openssl command"};
-    const char* libdir = std::getenv("SF_TEST_OPENSSL_LIBDIR");
-    std::vector<std::string> argv{program};
-    if (libdir != nullptr && *libdir != '\0') argv = {"env", std::string("LD_LIBRARY_PATH=") + libdir, program};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv);
 }
 
 // A fresh context of the test's own, as the library makes it.
@@ -152,7 +141,7 @@ TEST(DefaultsJson, BitNamesCoverExactlyTheSetBits) {
 TEST(DefaultsJson, ClientTls12CiphersAreForwardSecretAead) {
     const auto ours = strings(doc().at("client").at("ciphers_tls12"));
     ASSERT_FALSE(ours.empty());
-    Result r = run_openssl({"ciphers", "-v", joined(ours, ':')});
+    Result r = openssl_under_test({"ciphers", "-v", joined(ours, ':')});
     if (r.exit_code == -1) GTEST_SKIP() << r.err;
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // openssl ciphers -v: NAME VERSION Kx=... Au=... Enc=... Mac=...
@@ -176,7 +165,7 @@ TEST(DefaultsJson, ClientTls12CiphersAreForwardSecretAead) {
 }
 
 TEST(DefaultsJson, LibraryTls13SuitesAreWhatTheOpensslCommandLists) {
-    Result r = run_openssl({"ciphers", "-s", "-tls1_3"});
+    Result r = openssl_under_test({"ciphers", "-s", "-tls1_3"});
     if (r.exit_code == -1) GTEST_SKIP() << r.err;
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto lines = lines_of(r.out);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -12,11 +13,6 @@ namespace sslfeatures::audit {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-constexpr std::string_view kMachineFacts[] = {
-    "platform",    "built_on",    "build_flags",       "openssldir",       "enginesdir",
-    "modulesdir",  "config_file", "default_cert_file", "default_cert_dir",
-};
 
 // The parts of a snapshot that are not constants categories, in output order
 // around them: "library" comes first, the rest after the constants.
@@ -147,9 +143,14 @@ DiffSection compare_library(const Snapshot& a, const Snapshot& b, const Ignore& 
     std::map<std::string, std::string> old_facts;
     for (const auto& f : a.library) old_facts.emplace(f.name, f.text);
     std::set<std::string> new_names;
+    for (const auto& f : b.library) new_names.insert(f.name);
+    // A portable snapshot (the reference tables) leaves machine facts out:
+    // one recorded on one side only is unknown on the other, not changed.
+    auto unrecorded = [&](const std::string& name) {
+        return is_machine_fact(name) && (!old_facts.count(name) || !new_names.count(name));
+    };
     for (const auto& f : b.library) {
-        new_names.insert(f.name);
-        if (ignore.fact(f.name)) continue;
+        if (ignore.fact(f.name) || unrecorded(f.name)) continue;
         const auto it = old_facts.find(f.name);
         if (it == old_facts.end()) {
             section.changes.push_back({ChangeKind::added, f.name, {}, f.text, {}, {}, {}});
@@ -158,7 +159,7 @@ DiffSection compare_library(const Snapshot& a, const Snapshot& b, const Ignore& 
         }
     }
     for (const auto& f : a.library) {
-        if (!new_names.count(f.name) && !ignore.fact(f.name)) {
+        if (!new_names.count(f.name) && !ignore.fact(f.name) && !unrecorded(f.name)) {
             section.changes.push_back({ChangeKind::removed, f.name, f.text, {}, {}, {}, {}});
         }
     }
@@ -201,6 +202,16 @@ struct Leaves {
 
 std::string scalar_text(const Json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); }
 
+// A list item by its name; with its code point when it has one, since
+// OpenSSL gives two signature schemes the same name (rsa_pss_rsae_sha256 and
+// rsa_pss_pss_sha256 are both "RSASSA-PSS+SHA256").
+std::string item_label(const Json& item) {
+    if (!item.is_object() || !item.contains("name")) return scalar_text(item);
+    std::string label = scalar_text(item["name"]);
+    if (item.contains("hex")) label += "(" + scalar_text(item["hex"]) + ")";
+    return label;
+}
+
 void flatten(const Json& j, const std::string& path, Leaves& out) {
     if (j.is_object()) {
         for (const auto& [key, value] : j.items()) {
@@ -209,9 +220,7 @@ void flatten(const Json& j, const std::string& path, Leaves& out) {
         }
     } else if (j.is_array()) {
         std::vector<std::string> names;
-        for (const auto& item : j) {
-            names.push_back(item.is_object() && item.contains("name") ? scalar_text(item["name"]) : scalar_text(item));
-        }
+        for (const auto& item : j) names.push_back(item_label(item));
         out.lists[path] = std::move(names);
         out.order.push_back(path);
     } else {
@@ -255,8 +264,30 @@ DiffSection compare_defaults(const Snapshot& a, const Snapshot& b) {
 // ---- ciphers, groups, signature algorithms, protocols --------------------------------
 
 std::string cipher_text(const Cipher& c) {
-    return fmt::format("{} {} {} Kx={} Au={} Enc={} Mac={}{}", fmt::format("0x{:04x}", c.id), c.iana_name,
-                       c.protocol, c.kx, c.auth, c.enc, c.mac, c.aead ? " AEAD" : "");
+    return fmt::format("{} {} {} Kx={} Au={} Enc={} Mac={} bits={}{}", fmt::format("0x{:04x}", c.id), c.iana_name,
+                       c.protocol, c.kx, c.auth, c.enc, c.mac, c.bits, c.aead ? " AEAD" : "");
+}
+
+// Only the properties that differ, so a change reads "bits=128 -> bits=64".
+std::pair<std::string, std::string> cipher_change(const Cipher& a, const Cipher& b) {
+    const std::pair<std::string_view, std::pair<std::string, std::string>> fields[] = {
+        {"id", {fmt::format("0x{:04x}", a.id), fmt::format("0x{:04x}", b.id)}},
+        {"iana", {a.iana_name, b.iana_name}},
+        {"protocol", {a.protocol, b.protocol}},
+        {"Kx", {a.kx, b.kx}},
+        {"Au", {a.auth, b.auth}},
+        {"Enc", {a.enc, b.enc}},
+        {"Mac", {a.mac, b.mac}},
+        {"bits", {std::to_string(a.bits), std::to_string(b.bits)}},
+        {"aead", {a.aead ? "yes" : "no", b.aead ? "yes" : "no"}},
+    };
+    std::vector<std::string> was, now;
+    for (const auto& [field, values] : fields) {
+        if (values.first == values.second) continue;
+        was.push_back(fmt::format("{}={}", field, values.first));
+        now.push_back(fmt::format("{}={}", field, values.second));
+    }
+    return {fmt::format("{}", fmt::join(was, " ")), fmt::format("{}", fmt::join(now, " "))};
 }
 
 DiffSection compare_ciphers(const Snapshot& a, const Snapshot& b) {
@@ -268,8 +299,8 @@ DiffSection compare_ciphers(const Snapshot& a, const Snapshot& b) {
         const auto it = old_ciphers.find(c.name);
         if (it == old_ciphers.end()) {
             section.changes.push_back({ChangeKind::added, c.name, {}, cipher_text(c), {}, {}, {}});
-        } else if (cipher_text(*it->second) != cipher_text(c) || it->second->bits != c.bits) {
-            section.changes.push_back({ChangeKind::changed, c.name, cipher_text(*it->second), cipher_text(c), {}, {}, {}});
+        } else if (auto [was, now] = cipher_change(*it->second, c); !was.empty()) {
+            section.changes.push_back({ChangeKind::changed, c.name, was, now, {}, {}, {}});
         }
     }
     for (const auto& c : a.ciphers) {
@@ -397,10 +428,6 @@ std::size_t Diff::change_count() const {
     std::size_t n = 0;
     for (const auto& s : sections) n += s.changes.size();
     return n;
-}
-
-bool is_machine_fact(std::string_view name) {
-    return std::find(std::begin(kMachineFacts), std::end(kMachineFacts), name) != std::end(kMachineFacts);
 }
 
 std::vector<std::string> ignorable_ids() {

@@ -50,10 +50,6 @@ struct Diff {
 std::vector<std::string> ignorable_ids();
 bool is_ignorable_id(std::string_view id);
 
-// Library facts that describe the machine or the build of the library rather
-// than what it does (paths, compiler flags, build date, platform).
-bool is_machine_fact(std::string_view name);
-
 Diff compare(const Snapshot& old_snapshot, const Snapshot& new_snapshot, const Side& old_side,
              const Side& new_side, const std::set<std::string>& ignore = {});
 

@@ -1,6 +1,8 @@
 #include "audit/snapshot.hpp"
 
+#include <algorithm>
 #include <ctime>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -64,11 +66,26 @@ std::vector<std::string> signature_algorithms(const nlohmann::ordered_json& defa
     std::vector<std::string> names;
     const auto& schemes = defaults.at("library_default").at("signature_algorithms");
     if (!schemes.is_array()) return names;
-    for (const auto& scheme : schemes) names.push_back(scheme.at("name").get<std::string>());
+    // With the code point: OpenSSL names rsa_pss_rsae_* and rsa_pss_pss_* alike.
+    for (const auto& scheme : schemes) {
+        names.push_back(fmt::format("{}({})", scheme.at("name").get<std::string>(), scheme.at("hex").get<std::string>()));
+    }
     return names;
 }
 
 }  // namespace
+
+bool is_machine_fact(std::string_view name) {
+    static constexpr std::string_view kMachineFacts[] = {
+        "platform",   "built_on",    "build_flags",       "openssldir",       "enginesdir",
+        "modulesdir", "config_file", "default_cert_file", "default_cert_dir",
+    };
+    return std::find(std::begin(kMachineFacts), std::end(kMachineFacts), name) != std::end(kMachineFacts);
+}
+
+void drop_machine_facts(Snapshot& snapshot) {
+    std::erase_if(snapshot.library, [](const LibraryFact& f) { return is_machine_fact(f.name); });
+}
 
 Snapshot take_snapshot() {
     Snapshot s;

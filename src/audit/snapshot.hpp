@@ -90,10 +90,18 @@ struct Snapshot {
     std::vector<Cipher> ciphers;
     std::vector<ProtocolCiphers> protocol_ciphers;
     std::vector<std::string> groups;
-    std::vector<std::string> signature_algorithms;
+    std::vector<std::string> signature_algorithms;  // "name(0xCODE)", the library default's ClientHello order
     std::vector<ProtocolResult> protocols;
     std::optional<std::vector<BenchCase>> bench;
 };
+
+// Library facts that describe the machine or the build of the library rather
+// than what it does (paths, compiler flags, build date, platform).
+bool is_machine_fact(std::string_view name);
+
+// Leaves the machine facts out, so the snapshot is the same on every machine
+// with this library and names no local paths (the reference tables).
+void drop_machine_facts(Snapshot& snapshot);
 
 // Reads everything but `bench` off the running library. Making the probe
 // certificates and running the handshakes takes a fraction of a second.

@@ -1,5 +1,7 @@
 #include "cli/output.hpp"
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 
 #include "cli/exit_codes.hpp"
@@ -13,6 +15,12 @@ void emit(const std::string& text, const std::string& path) {
         return;
     }
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+        // The reader left (`| head`): end as any filter does, by SIGPIPE,
+        // which main() ignores only so that a vanished TLS peer is reported.
+        if (errno == EPIPE) {
+            std::signal(SIGPIPE, SIG_DFL);
+            std::raise(SIGPIPE);
+        }
         throw Error(kFailure, "cannot write to standard output");
     }
 }

@@ -21,12 +21,14 @@ constexpr int kBenchRepetitions = 5;
 struct SnapshotOptions {
     std::string output;
     bool with_bench = false;
+    bool portable = false;
 };
 
 int run_snapshot(const SnapshotOptions& options) {
     if (reflect::version_mismatch_is_serious()) print_warning(reflect::version_mismatch());
     audit::Snapshot snapshot = audit::take_snapshot();
     if (options.with_bench) snapshot.bench = bench::run_quick_set(kBenchRepetitions);
+    if (options.portable) audit::drop_machine_facts(snapshot);
     emit(audit::snapshot_text(snapshot), options.output);
     return kOk;
 }
@@ -39,6 +41,9 @@ Runner setup_snapshot(CLI::App& sub) {
                    "Write to FILE (atomically) instead of standard output");
     sub.add_flag("--with-bench", options->with_bench,
                  "Also run the quick handshake set (5 repetitions, about 10 s) and record its rates");
+    sub.add_flag("--portable", options->portable,
+                 "Leave out what describes this machine rather than the library (paths, build flags, "
+                 "build date, platform), as the reference tables in tables/ do");
     return [options] { return run_snapshot(*options); };
 }
 

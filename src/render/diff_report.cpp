@@ -26,11 +26,17 @@ std::string side_text(const audit::Side& side) {
 }
 
 // A constant: the features table's name, decimal and binary columns, after a
-// two-character change mark; a changed one shows both values and the flags
-// whose bits flipped.
+// two-character change mark. A name too long for the name column goes on a
+// line of its own above a "was" (removed) or "now" (added) row, so the
+// columns stay aligned; a changed one shows both values and the flags whose
+// bits flipped.
 std::string constant_text(const Change& c) {
     if (c.kind != ChangeKind::changed) {
-        const reflect::Value v = c.kind == ChangeKind::added ? *c.new_value : *c.old_value;
+        const bool added = c.kind == ChangeKind::added;
+        const reflect::Value v = added ? *c.new_value : *c.old_value;
+        if (c.name.size() + 2 > kNameWidth) {
+            return fmt::format("{} {}\n{}\n", mark(c.kind), c.name, features_row(added ? "    now" : "    was", v));
+        }
         std::string row = features_row("  " + c.name, v);
         row[0] = mark(c.kind);
         return row + "\n";

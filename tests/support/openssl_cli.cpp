@@ -1,6 +1,7 @@
 #include "support/openssl_cli.hpp"
 
 #include <arpa/inet.h>
+#include <cstdlib>
 #include <sstream>
 
 namespace sslfeatures::testing {
@@ -9,6 +10,18 @@ Result openssl(const std::vector<std::string>& args, const std::string& input) {
     std::vector<std::string> argv{"timeout", "30", "openssl"};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, input);
+}
+
+Result openssl_under_test(const std::vector<std::string>& args) {
+    const char* program = std::getenv("SF_TEST_OPENSSL");
+    if (program == nullptr || *program == '\0') return {-1, "", "no openssl command"};
+    const char* libdir = std::getenv("SF_TEST_OPENSSL_LIBDIR");
+    std::vector<std::string> argv{"timeout", "30", program};
+    if (libdir != nullptr && *libdir != '\0') {
+        argv = {"timeout", "30", "env", std::string("LD_LIBRARY_PATH=") + libdir, program};
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
 }
 
 std::optional<std::time_t> parse_openssl_time(const std::string& text) {

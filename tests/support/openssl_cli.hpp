@@ -14,6 +14,11 @@ namespace sslfeatures::testing {
 // `openssl ARGS...` from PATH, bounded in time so a hang fails the test.
 Result openssl(const std::vector<std::string>& args, const std::string& input = {});
 
+// The openssl command of the OpenSSL the build uses ($SF_TEST_OPENSSL, with
+// its own library directory for a private prefix). exit_code -1 and err "no
+// openssl command" when meson found none.
+Result openssl_under_test(const std::vector<std::string>& args);
+
 // "notAfter=Nov 23 02:18:56 2027 GMT" (or the date alone) as a time_t;
 // nullopt when it does not parse.
 std::optional<std::time_t> parse_openssl_time(const std::string& text);
