@@ -16,16 +16,6 @@ namespace {
 constexpr const char* kHost = "localhost";
 constexpr tls::KeyType kProbeKeys[] = {tls::KeyType::rsa2048, tls::KeyType::ecdsa_p256};
 
-// The first reason OpenSSL queued, as words ("no protocols available"), or
-// the fallback when the queue is empty.
-std::string first_reason(const char* fallback) {
-    const unsigned long code = ERR_peek_error();
-    const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
-    std::string text = reason != nullptr ? reason : fallback;
-    ERR_clear_error();
-    return text;
-}
-
 tls::SslCtxPtr pinned_context(const SSL_METHOD* method, int version) {
     tls::SslCtxPtr ctx(SSL_CTX_new(method));
     if (!ctx) throw cli::Error(cli::kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
@@ -68,7 +58,7 @@ ProtocolResult::Attempt shake_hands(Pair& pair) {
             }
             const int error = SSL_get_error(ssl, rc);
             if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
-                return {{}, false, first_reason("the handshake failed")};
+                return {{}, false, tls::first_error_reason("the handshake failed")};
             }
         }
     }
@@ -79,10 +69,10 @@ ProtocolResult::Attempt shake_hands(Pair& pair) {
 ProtocolResult::Attempt attempt(int version, const tls::Issued& ca, const tls::Issued& leaf) {
     tls::SslCtxPtr server_ctx = pinned_context(TLS_server_method(), version);
     tls::SslCtxPtr client_ctx = pinned_context(TLS_client_method(), version);
-    if (!server_ctx || !client_ctx) return {{}, false, first_reason("not built into this library")};
+    if (!server_ctx || !client_ctx) return {{}, false, tls::first_error_reason("not built into this library")};
     if (SSL_CTX_use_certificate(server_ctx.get(), leaf.cert.get()) != 1 ||
         SSL_CTX_use_PrivateKey(server_ctx.get(), leaf.key.get()) != 1) {
-        return {{}, false, first_reason("the certificate was refused")};
+        return {{}, false, tls::first_error_reason("the certificate was refused")};
     }
     if (X509_STORE_add_cert(SSL_CTX_get_cert_store(client_ctx.get()), ca.cert.get()) != 1) {
         throw cli::Error(cli::kFailure, "cannot trust the probe CA: " + tls::openssl_error_text());

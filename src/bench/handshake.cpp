@@ -36,14 +36,6 @@ constexpr int kMaxTurns = 64;
     throw cli::Error(cli::kFailure, fmt::format("bench: cannot {}: {}", what, tls::openssl_error_text()));
 }
 
-std::string first_reason(const char* fallback) {
-    const unsigned long code = ERR_peek_last_error();
-    const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
-    std::string text = reason != nullptr ? reason : fallback;
-    ERR_clear_error();
-    return text;
-}
-
 double thread_cpu_ns() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -404,12 +396,12 @@ bool Pair::handshake(bool measure) {
 bool Pair::run(bool measure, bool resume) {
     if (!connect_transport(resume)) {
         error_ = fmt::format("{}: cannot connect the {} transport: {}", case_.name(),
-                             transport_name(transport_), first_reason("no details"));
+                             transport_name(transport_), tls::first_error_reason("no details"));
         return false;
     }
     if (!drive(measure)) {
         error_ = fmt::format("{}: the handshake failed: {}", case_.name(),
-                             first_reason("it did not finish"));
+                             tls::first_error_reason("it did not finish"));
         return false;
     }
     // Closed as if close_notify had passed both ways: OpenSSL drops the

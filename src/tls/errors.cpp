@@ -107,6 +107,14 @@ std::string openssl_error_text() {
     return text.empty() ? "no details" : text;
 }
 
+std::string first_error_reason(const char* fallback) {
+    const unsigned long code = ERR_peek_error();
+    const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
+    std::string text = reason != nullptr ? reason : fallback;
+    ERR_clear_error();
+    return text;
+}
+
 void FirstBytes::install(SSL* ssl) {
     SSL_set_msg_callback(ssl, on_message);
     SSL_set_msg_callback_arg(ssl, this);

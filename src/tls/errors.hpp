@@ -13,6 +13,10 @@ namespace sslfeatures::tls {
 // OpenSSL's error queue, drained, as "reason (library)"; "no details" if empty.
 std::string openssl_error_text();
 
+// The reason of the first error OpenSSL queued, as words ("no protocols
+// available"), or `fallback` when the queue is empty. Clears the queue.
+std::string first_error_reason(const char* fallback);
+
 // Records the first record header the peer sends, so a peer that answers in
 // plain text (HTTP, SMTP ...) can be named as such. Install before the handshake.
 class FirstBytes {
