@@ -51,7 +51,7 @@ json diff_json(const std::string& old_side, const std::string& new_side, int exp
     std::vector<std::string> args = {"diff", old_side, new_side, "--format", "json"};
     args.insert(args.end(), extra.begin(), extra.end());
     Result r = run_tool(args);
-    EXPECT_EQ(r.exit_code, expected_exit) << r.err;
+    EXPECT_EQ(r.exit_code, expected_exit) << old_side << " -> " << new_side << ": " << r.err << r.out.substr(0, 2000);
     EXPECT_EQ(r.err, "");
     return json::parse(r.out);
 }
@@ -413,6 +413,44 @@ TEST(Diff, IgnoringEveryReportedSectionLeavesNoDifferences) {
     const json no_constants = diff_json("openssl-1.1.1w", "openssl-3.5.7", 1, {"--ignore", "constants"});
     EXPECT_EQ(find_change(no_constants, "options", "SSL_OP_ALL"), nullptr);
     EXPECT_NE(find_change(no_constants, "groups", "X25519MLKEM768"), nullptr);
+}
+
+// Two copies of one table that differ only in made-up handshake figures: a
+// change counts only beyond twice the combined spread (the README's rule).
+TEST(Diff, HandshakeSpeedChangesBeyondTheNoiseInPercent) {
+    TempDir dir;
+    auto with_bench = [&](const std::string& name, json cases) {
+        json doc = read_json(table_path("openssl-3.0.22"));
+        doc["bench"] = {{"cases", std::move(cases)}};
+        const std::string path = dir.path() + "/" + name;
+        std::ofstream(path) << doc.dump();
+        return path;
+    };
+    auto bench_case = [](const char* id, double rate, double cv) {
+        return json{{"id", id}, {"handshakes_per_second", rate}, {"cv", cv}, {"repetitions", 5}};
+    };
+    const std::string before = with_bench("before.json", {bench_case("faster", 1000, 0.01), bench_case("same", 1000, 0.01),
+                                                          bench_case("noisy", 1000, 0.10), bench_case("gone", 500, 0.01)});
+    const std::string after = with_bench("after.json", {bench_case("faster", 1500, 0.01), bench_case("same", 1020, 0.01),
+                                                        bench_case("noisy", 1200, 0.10), bench_case("new", 700, 0.02)});
+    const json d = diff_json(before, after, 1);
+    ASSERT_EQ(d.at("sections").size(), 1u) << d.dump(1);
+    const json* faster = find_change(d, "bench", "faster");
+    ASSERT_NE(faster, nullptr);
+    EXPECT_EQ(faster->at("change"), "changed");
+    // +50%, noise 2 * hypot(1%, 1%) = 2.8%
+    EXPECT_EQ(faster->at("note"), "+50.0% (noise \u00b12.8%)");
+    EXPECT_EQ(find_change(d, "bench", "same"), nullptr) << "+2% is inside 2.8%";
+    EXPECT_EQ(find_change(d, "bench", "noisy"), nullptr) << "+20% is inside 28%";
+    ASSERT_NE(find_change(d, "bench", "gone"), nullptr);
+    EXPECT_EQ(find_change(d, "bench", "gone")->at("change"), "removed");
+    ASSERT_NE(find_change(d, "bench", "new"), nullptr);
+    EXPECT_EQ(find_change(d, "bench", "new")->at("change"), "added");
+
+    diff_json(before, after, 0, {"--ignore", "bench"});
+    // One side without figures, and rewritten by nlohmann-json with its keys
+    // sorted: JSON objects have no order, so still equal.
+    diff_json(table_path("openssl-3.0.22"), after, 0);
 }
 
 TEST(Diff, UnknownIgnoreIdNamesTheChoices) {

@@ -341,6 +341,17 @@ std::string outcome(const ProtocolResult& p) {
     return fmt::format("{}", fmt::join(parts, "; "));
 }
 
+// The attempts are a JSON object in the file: a tool that rewrites it with
+// sorted keys must not make a protocol look changed.
+bool same_outcome(const ProtocolResult& a, const ProtocolResult& b) {
+    auto by_key = [](const ProtocolResult& p) {
+        std::map<std::string, std::pair<bool, std::string>> m;
+        for (const auto& attempt : p.attempts) m[attempt.key] = {attempt.ok, attempt.detail};
+        return m;
+    };
+    return by_key(a) == by_key(b);
+}
+
 DiffSection compare_protocols(const Snapshot& a, const Snapshot& b) {
     DiffSection section{"protocols", "protocols that complete a handshake with the defaults", {}};
     std::map<std::string, const ProtocolResult*> old_results;
@@ -352,7 +363,7 @@ DiffSection compare_protocols(const Snapshot& a, const Snapshot& b) {
             continue;
         }
         const ProtocolResult& was = *it->second;
-        if (outcome(was) == outcome(p)) continue;
+        if (same_outcome(was, p)) continue;
         std::string note;
         if (was.works() && !p.works()) note = "stopped working";
         else if (!was.works() && p.works()) note = "started working";
