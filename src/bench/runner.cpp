@@ -5,6 +5,8 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <set>
+#include <sstream>
 
 #include <unistd.h>
 
@@ -113,7 +115,9 @@ class Collector : public benchmark::BenchmarkReporter {
         clear_progress();
         if (display_ != nullptr) display_->ReportRuns(runs);
         for (const Run& run : runs) collect(run);
-        ++done_;
+        // With repetitions a case reports twice (its runs, then their
+        // aggregates): count it once.
+        if (!runs.empty() && counted_.insert(runs.front().run_name.function_name).second) ++done_;
         draw_progress();
     }
 
@@ -169,6 +173,7 @@ class Collector : public benchmark::BenchmarkReporter {
     bool progress_;
     Clock::time_point start_;
     std::size_t done_ = 0;
+    std::set<std::string> counted_;
     bool drawn_ = false;
 };
 
@@ -206,10 +211,16 @@ Outcome run_cases(const Matrix& matrix, const RunOptions& options, benchmark::Be
     for (const Skipped& s : matrix.skipped) register_skipped(s);
 
     Collector collector(display, matrix.cases.size() + matrix.skipped.size(), options.progress);
+    // Google Benchmark reports a filter that matches nothing, or does not
+    // compile, on the reporter's error stream; the caller words it for the user.
+    std::ostringstream engine_errors;
+    collector.SetErrorStream(&engine_errors);
     benchmark::RunSpecifiedBenchmarks(&collector);
     benchmark::ClearRegisteredBenchmarks();
 
     Outcome outcome;
+    outcome.engine_message = engine_errors.str();
+    while (!outcome.engine_message.empty() && outcome.engine_message.back() == '\n') outcome.engine_message.pop_back();
     outcome.skipped = matrix.skipped;
     for (const Case& c : matrix.cases) {
         auto it = collector.results.find(c.name());

@@ -61,6 +61,7 @@ struct Outcome {
     std::vector<CaseResult> results;  // in matrix order
     std::vector<Skipped> skipped;
     std::vector<std::string> failures;  // "name: what went wrong"
+    std::string engine_message;         // what Google Benchmark said went wrong, if anything
 };
 
 // Runs the matrix. `display` prints as the run goes (nullptr: nothing is

@@ -1,10 +1,16 @@
 // `sslfeatures bench`: handshakes per second over the matrix the running
 // library supports, with Google Benchmark as the engine (its --benchmark_*
 // flags pass through) and friendlier selectors on top.
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
@@ -52,6 +58,74 @@ bool has_flag(const std::vector<std::string>& args, std::string_view flag) {
     }
     return false;
 }
+
+// Google Benchmark answers a bad value of these by printing its usage and
+// exiting 0, or with two lines of its own: we check them first.
+void check_passthrough_values(const std::vector<std::string>& args) {
+    struct Choice {
+        std::string_view flag;
+        std::vector<std::string_view> valid;
+    };
+    static const Choice kChoices[] = {
+        {"--benchmark_out_format", {"json", "console", "csv"}},
+        {"--benchmark_time_unit", {"ns", "us", "ms", "s"}},
+        {"--benchmark_color", {"auto", "true", "false", "yes", "no", "1", "0"}},
+    };
+    for (const Choice& choice : kChoices) {
+        if (!has_flag(args, choice.flag)) continue;
+        const std::string value = flag_value(args, choice.flag);
+        if (std::find(choice.valid.begin(), choice.valid.end(), value) == choice.valid.end()) {
+            throw Error(kUsage, fmt::format("invalid value '{}' for {}; valid values: {}", value, choice.flag,
+                                            fmt::join(choice.valid, ", ")));
+        }
+    }
+    for (std::string_view flag : {"--benchmark_repetitions", "--benchmark_min_warmup_time"}) {
+        if (!has_flag(args, flag)) continue;
+        const std::string value = flag_value(args, flag);
+        if (value.empty() || value.find_first_not_of("0123456789.") != std::string::npos) {
+            throw Error(kUsage, fmt::format("invalid value '{}' for {}; it takes a number", value, flag));
+        }
+    }
+}
+
+// --benchmark_out=FILE: Google Benchmark truncates FILE and writes it as it
+// goes. We point it at a temporary file beside FILE instead and rename that
+// into place once the run is complete, so FILE is either the old file or the
+// whole new one.
+class BenchmarkOutFile {
+  public:
+    explicit BenchmarkOutFile(std::vector<std::string>& args) {
+        for (std::string& a : args) {
+            if (a.rfind("--benchmark_out=", 0) != 0) continue;
+            target_ = a.substr(std::string_view("--benchmark_out=").size());
+            if (target_.empty()) throw Error(kUsage, "--benchmark_out needs a file name");
+            temporary_ = fmt::format("{}.tmp-{}", target_, getpid());
+            const int fd = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+            if (fd < 0) {
+                throw Error(kFailure, fmt::format("cannot write {}: {}", target_, std::strerror(errno)));
+            }
+            ::close(fd);
+            a = "--benchmark_out=" + temporary_;
+        }
+    }
+    ~BenchmarkOutFile() {
+        if (!temporary_.empty()) ::unlink(temporary_.c_str());
+    }
+    BenchmarkOutFile(const BenchmarkOutFile&) = delete;
+    BenchmarkOutFile& operator=(const BenchmarkOutFile&) = delete;
+
+    void commit() {
+        if (temporary_.empty()) return;
+        if (std::rename(temporary_.c_str(), target_.c_str()) != 0) {
+            throw Error(kFailure, fmt::format("cannot write {}: {}", target_, std::strerror(errno)));
+        }
+        temporary_.clear();
+    }
+
+  private:
+    std::string target_;
+    std::string temporary_;
+};
 
 // Hands the --benchmark_* flags to Google Benchmark; what it does not know
 // is a usage error, like any unknown option.
@@ -125,7 +199,9 @@ int run_bench(BenchOptions& options) {
     if (matrix.cases.empty()) {
         throw Error(kUsage, "the selectors leave no case to run (see 'sslfeatures bench --list')");
     }
+    check_passthrough_values(options.passthrough);
     auto display = display_reporter(options.passthrough);
+    BenchmarkOutFile out_file(options.passthrough);
     initialise_benchmark(options.passthrough, matrix.cases.size(), options.iterations > 0);
 
     bench::RunOptions run;
@@ -134,6 +210,14 @@ int run_bench(BenchOptions& options) {
     if (options.iterations > 0) run.iterations = options.iterations;
     run.progress = isatty(STDERR_FILENO) == 1;
     const bench::Outcome outcome = bench::run_cases(matrix, run, display.get());
+    if (has_flag(options.passthrough, "--benchmark_list_tests")) return kOk;  // it listed, ran nothing
+    if (outcome.results.empty()) {
+        const std::string why = outcome.engine_message.empty() ? "" : fmt::format(" (Google Benchmark: {})", outcome.engine_message);
+        throw Error(kUsage, fmt::format("--benchmark_filter '{}' matches no case that can run{}; see 'sslfeatures "
+                                        "bench --list'",
+                                        flag_value(options.passthrough, "--benchmark_filter"), why));
+    }
+    out_file.commit();
     if (!options.svg.empty()) util::write_file_atomically(options.svg, bench::render_svg(outcome));
     return report_failures(outcome);
 }
