@@ -113,6 +113,26 @@ TEST(BenchEngine, AFullHandshakeClaimedAsResumedIsCaught) {
     EXPECT_NE(wrong.find("a full handshake instead of a resumed one"), std::string::npos) << wrong;
 }
 
+// The timed loop itself, not only the checks around it: when the server
+// stops resuming in the middle of a run, the next handshake fails the case.
+TEST(BenchEngine, ATimedHandshakeThatStopsResumingFailsTheCase) {
+    for (Mode mode : {Mode::ticket, Mode::session_id}) {
+        const Case c = make_case(TLS1_2_VERSION, "ECDHE-RSA-AES256-GCM-SHA384", tls::KeyType::rsa2048, "x25519", mode);
+        Pair pair(c, Transport::memory);
+        ASSERT_EQ(pair.prime(), "") << c.name();
+        ASSERT_TRUE(pair.handshake(true)) << pair.error();
+        SSL_CTX* server_ctx = SSL_get_SSL_CTX(pair.server());
+        if (mode == Mode::ticket) {
+            SSL_CTX_set_options(server_ctx, SSL_OP_NO_TICKET);
+        } else {
+            // the server forgets the session the client offers
+            ASSERT_EQ(SSL_CTX_remove_session(server_ctx, SSL_get_session(pair.client())), 1);
+        }
+        EXPECT_FALSE(pair.handshake(true)) << c.name();
+        EXPECT_NE(pair.error().find("a full handshake instead of a resumed one"), std::string::npos) << pair.error();
+    }
+}
+
 TEST(BenchEngine, AWrongSuiteGroupOrKeyIsCaught) {
     const Case c = make_case(TLS1_3_VERSION, "TLS_AES_256_GCM_SHA384", tls::KeyType::ecdsa_p256, "x25519", Mode::full);
     Ran ran = shake(c, 1);
