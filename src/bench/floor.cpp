@@ -129,6 +129,37 @@ double verify_ns(const tls::Issued& issued, tls::KeyType type, const std::string
     });
 }
 
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+// A 1.1.1 client rebuilds the server's DHE group from p and g alone, without
+// the short private exponent (225 bits) the named group carries, so its key
+// and its derivation use a 2047-bit exponent: several times the server's cost.
+constexpr const char* kFfdheAsA111ClientBuildsIt = "ffdhe2048 (p and g only)";
+
+tls::EvpPkeyPtr ffdhe2048_from_p_and_g() {
+    std::unique_ptr<DH, tls::FreeWith<&DH_free>> named(DH_new_by_nid(NID_ffdhe2048));
+    check(named != nullptr, "make ffdhe2048 parameters");
+    const BIGNUM* p = nullptr;
+    const BIGNUM* g = nullptr;
+    DH_get0_pqg(named.get(), &p, nullptr, &g);
+    DH* dh = DH_new();
+    BIGNUM* p_copy = BN_dup(p);
+    BIGNUM* g_copy = BN_dup(g);
+    if (dh == nullptr || p_copy == nullptr || g_copy == nullptr || DH_set0_pqg(dh, p_copy, nullptr, g_copy) != 1) {
+        DH_free(dh);
+        BN_free(p_copy);
+        BN_free(g_copy);
+        check(false, "copy ffdhe2048's p and g");
+    }
+    tls::EvpPkeyPtr params(EVP_PKEY_new());
+    check(params && EVP_PKEY_assign_DH(params.get(), dh) == 1, "wrap ffdhe2048's p and g");
+    tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(params.get(), nullptr));
+    EVP_PKEY* made = nullptr;
+    check(ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 && EVP_PKEY_keygen(ctx.get(), &made) == 1,
+          "make an ffdhe2048 share from p and g");
+    return tls::EvpPkeyPtr(made);
+}
+#endif
+
 tls::EvpPkeyPtr keygen(const std::string& group) {
     EVP_PKEY* made = nullptr;
     if (group == "x25519") {
@@ -163,6 +194,8 @@ tls::EvpPkeyPtr keygen(const std::string& group) {
         tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(params.get(), nullptr));
         check(ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 && EVP_PKEY_keygen(ctx.get(), &made) == 1,
               "make an ffdhe2048 share");
+    } else if (group == kFfdheAsA111ClientBuildsIt) {
+        made = ffdhe2048_from_p_and_g().release();
 #endif
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
     } else if (group == "x25519mlkem768") {
@@ -259,6 +292,11 @@ Floor key_share(const std::string& group) {
     if (group == "x25519mlkem768") return {encapsulate_ns(group), keygen_ns(group) + decapsulate_ns(group)};
 #endif
     const double side = keygen_ns(group) + derive_ns(group);
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+    if (group == "ffdhe2048") {
+        return {side, keygen_ns(kFfdheAsA111ClientBuildsIt) + derive_ns(kFfdheAsA111ClientBuildsIt)};
+    }
+#endif
     return {side, side};
 }
 
