@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "support/process.hpp"
 
 namespace sslfeatures::testing {
@@ -115,6 +117,31 @@ TEST_F(BenchSvg, ChromiumRendersItAsAPictureThatIsNotBlank) {
     EXPECT_EQ(height, 400);
     // Text and eight bars: thousands of pixels; a blank page has none.
     EXPECT_GT(dark, 2000) << ink.out;
+}
+
+// With N threads the measured rate is the N pairs' sum, so the floor mark
+// is N times one pair's floor rate; checked against the JSON's floor_us.
+TEST(BenchSvgThreads, TheFloorMarkScalesWithTheThreads) {
+    TempDir dir;
+    const std::string svg = dir.path() + "/chart.svg";
+    Result r = run_tool({"bench", "--quick", "--protocol", "tls1.3", "--mode", "full", "--iterations", "3",
+                         "--threads", "2", "--benchmark_format=json", "--svg", svg});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string chart = read_file(svg);
+    int checked = 0;
+    const nlohmann::json doc = nlohmann::json::parse(r.out);
+    for (const auto& b : doc.at("benchmarks")) {
+        std::string name = b.at("run_name").get<std::string>();
+        name = name.substr(0, name.find("/iterations:"));
+        const std::string title = "<title>" + name + ": ";
+        const std::size_t at = chart.find(title);
+        ASSERT_NE(at, std::string::npos) << name;
+        const std::size_t floor_at = chart.find("crypto floor ", at) + std::string("crypto floor ").size();
+        const double drawn = std::stod(chart.substr(floor_at));
+        EXPECT_NEAR(drawn, 2 * 1e6 / b.at("floor_us").get<double>(), 1) << name;
+        ++checked;
+    }
+    EXPECT_EQ(checked, 2);
 }
 
 TEST(BenchSvgErrors, AnUnwritableSvgPathIsExit3) {

@@ -228,6 +228,7 @@ Outcome run_cases(const Matrix& matrix, const RunOptions& options, benchmark::Be
         CaseResult r = std::move(it->second);
         r.name = c.name();
         r.c = c;
+        r.threads = options.threads;
         r.rate = median(r.rates);
         r.cv = coefficient_of_variation(r.rates);
         if (!r.error.empty()) outcome.failures.push_back(r.error);

@@ -55,6 +55,7 @@ struct CaseResult {
     double floor_us = 0;        // 0: no public-key operation (TLS 1.2 resumption)
     double floor_ratio = 0;     // (client + server CPU) / floor; 0 when no floor
     std::string error;          // a failed check or handshake; empty when fine
+    int threads = 1;            // pairs run at once; `rate` is their sum
 };
 
 struct Outcome {

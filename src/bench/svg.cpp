@@ -40,8 +40,10 @@ std::string label_of(const CaseResult& r) {
     return n.substr(n.find('/', n.find('/') + 1) + 1);
 }
 
+// The rate the pairs would reach if public-key work were all they did. The
+// measured rate is summed over threads, so the floor is too.
 double floor_rate(const CaseResult& r) {
-    return r.floor_us > 0 ? 1e6 / r.floor_us : 0;
+    return r.floor_us > 0 ? r.threads * 1e6 / r.floor_us : 0;
 }
 
 }  // namespace
@@ -72,6 +74,8 @@ std::string render_svg(const Outcome& outcome) {
             body += fmt::format("<text x='8' y='{}' font-weight='bold'>{}</text>\n", y + 11, escaped(heading));
             y += kRow;
         }
+        body += fmt::format("<g><title>{}: {:.0f}/s; crypto floor {:.0f}/s</title>\n", escaped(r->name), r->rate,
+                            floor_rate(*r));
         body += fmt::format("<text x='24' y='{}'>{}</text>\n", y + 11, escaped(label_of(*r)));
         body += fmt::format("<rect x='{}' y='{}' width='{:.1f}' height='{}' fill='#3a6ea5'/>\n", kLabelWidth, y + 2,
                             x_of(r->rate) - kLabelWidth, kRow - 4);
@@ -80,6 +84,7 @@ std::string render_svg(const Outcome& outcome) {
             body += fmt::format("<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#d1495b' stroke-width='2'/>\n",
                                 x_of(f), y, y + kRow);
         }
+        body += "</g>\n";
         y += kRow;
     }
     const int height = y + 16;
