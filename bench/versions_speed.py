@@ -62,7 +62,8 @@ def main():
     cases = []
     for per_build in samples:
         cases += [name for name in per_build if name not in cases]
-    ratios = [f"{v} / {versions[0]}" for v in versions[1:]]
+    short = [v.split()[-1] for v in versions]  # "3.0.22"
+    ratios = [f"{v} / {short[0]}" for v in short[1:]]
     print("| case | " + " | ".join(versions + ratios) + " |")
     print("|---|" + "---:|" * (len(versions) + len(ratios)))
     for name in cases:

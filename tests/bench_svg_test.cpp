@@ -94,7 +94,7 @@ TEST_F(BenchSvg, HasABarPerCaseAndAFloorMarkWhereThereIsAFloor) {
     // TLS 1.2 resumption has no public-key operation, so no floor: 6 marks.
     EXPECT_EQ(count(svg, "stroke='#d1495b'"), 6u + 1) << "six floors and the legend's";
     EXPECT_EQ(count(svg, "font-weight='bold'>tls1."), 3u) << "one heading per protocol and suite: TLS 1.3 shares one suite";
-    // Written atomically: nothing else in the directory.
+    // No temporary left behind (util::write_file_atomically writes beside it, then renames).
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_->path()), std::filesystem::directory_iterator()), 1);
 }
 
