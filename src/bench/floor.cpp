@@ -81,9 +81,8 @@ bool is_rsa(tls::KeyType key) {
     return key == tls::KeyType::rsa2048 || key == tls::KeyType::rsa3072 || key == tls::KeyType::rsa4096;
 }
 
-// About what TLS 1.3 signs (64 spaces, a context string, a transcript hash);
-// the real bytes do not matter: the cost is
-// the key's, not the message's.
+// About as long as what TLS 1.3 signs (64 spaces, a context string, a
+// transcript hash). The bytes themselves do not matter: the cost is the key's.
 const std::vector<unsigned char> kMessage(130, 0x20);
 
 // TLS 1.3 and our TLS 1.2 peers sign with RSA-PSS, salt as long as the digest.

@@ -88,6 +88,12 @@ void check_passthrough_values(const std::vector<std::string>& args) {
     }
 }
 
+bool lists_only(const std::vector<std::string>& args) {
+    if (!has_flag(args, "--benchmark_list_tests")) return false;
+    const std::string value = flag_value(args, "--benchmark_list_tests");
+    return value != "false" && value != "0" && value != "no";
+}
+
 // --benchmark_out=FILE: Google Benchmark truncates FILE and writes it as it
 // goes. We point it at a temporary file beside FILE instead and rename that
 // into place once the run is complete, so FILE is either the old file or the
@@ -95,7 +101,9 @@ void check_passthrough_values(const std::vector<std::string>& args) {
 class BenchmarkOutFile {
   public:
     explicit BenchmarkOutFile(std::vector<std::string>& args) {
-        for (std::string& a : args) {
+        // The last --benchmark_out wins, as in Google Benchmark's own parsing.
+        for (auto it = args.rbegin(); it != args.rend(); ++it) {
+            std::string& a = *it;
             if (a.rfind("--benchmark_out=", 0) != 0) continue;
             target_ = a.substr(std::string_view("--benchmark_out=").size());
             if (target_.empty()) throw Error(kUsage, "--benchmark_out needs a file name");
@@ -106,6 +114,7 @@ class BenchmarkOutFile {
             }
             ::close(fd);
             a = "--benchmark_out=" + temporary_;
+            break;
         }
     }
     ~BenchmarkOutFile() {
@@ -210,7 +219,7 @@ int run_bench(BenchOptions& options) {
     if (options.iterations > 0) run.iterations = options.iterations;
     run.progress = isatty(STDERR_FILENO) == 1;
     const bench::Outcome outcome = bench::run_cases(matrix, run, display.get());
-    if (has_flag(options.passthrough, "--benchmark_list_tests")) return kOk;  // it listed, ran nothing
+    if (lists_only(options.passthrough)) return kOk;  // Google Benchmark listed the cases and ran none
     if (outcome.results.empty()) {
         const std::string why = outcome.engine_message.empty() ? "" : fmt::format(" (Google Benchmark: {})", outcome.engine_message);
         throw Error(kUsage, fmt::format("--benchmark_filter '{}' matches no case that can run{}; see 'sslfeatures "
