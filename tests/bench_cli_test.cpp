@@ -367,7 +367,7 @@ TEST(BenchErrors, BenchmarkOutIsAllOrNothing) {
     EXPECT_EQ(missing.exit_code, 3) << missing.err;
     EXPECT_EQ(missing.out, "");
     EXPECT_EQ(lines_of(missing.err).size(), 1u) << missing.err;
-    EXPECT_NE(missing.err.find("cannot write " + dir.path() + "/no/out.json"), std::string::npos) << missing.err;
+    EXPECT_NE(missing.err.find("cannot write '" + dir.path() + "/no/out.json'"), std::string::npos) << missing.err;
 }
 
 TEST(BenchErrors, ASelectionWithNoCaseIsAUsageError) {

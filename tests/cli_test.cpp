@@ -86,17 +86,7 @@ TEST(Output, AMissingDirectoryIsOneLineAndExit3AndNoFile) {
     EXPECT_FALSE(std::filesystem::exists(path));
 }
 
-TEST(Output, AReadOnlyDirectoryLeavesTheOldFileIntact) {
-    if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
-    TempDir dir;
-    const std::string path = dir.path() + "/table.txt";
-    write_file(path, "old\n");
-    ::chmod(dir.path().c_str(), 0555);
-    Result r = run_tool({"features", "-o", path});
-    ::chmod(dir.path().c_str(), 0755);
-    EXPECT_EQ(r.exit_code, 3);
-    EXPECT_EQ(read_file(path), "old\n");
-}
+// Full disks and read-only directories: files_test.cpp.
 
 TEST(Output, AnUnwritableTargetLeavesTheExistingFileIntact) {
     // /proc refuses new files even to root, so this holds in CI too.

@@ -101,19 +101,21 @@ void run_case(benchmark::State& state, const Case& c, Transport transport, const
 }
 
 // Shows progress, collects every run's figures, and passes runs on to the
-// reporter the user chose.
+// reporters the user chose (the display, and the file of --benchmark_out).
 class Collector : public benchmark::BenchmarkReporter {
   public:
-    Collector(benchmark::BenchmarkReporter* display, std::size_t total, bool progress)
-        : display_(display), total_(total), progress_(progress), start_(Clock::now()) {}
+    Collector(std::vector<benchmark::BenchmarkReporter*> reporters, std::size_t total, bool progress)
+        : reporters_(std::move(reporters)), total_(total), progress_(progress), start_(Clock::now()) {}
 
     bool ReportContext(const Context& context) override {
-        return display_ == nullptr || display_->ReportContext(context);
+        bool go_on = true;
+        for (auto* r : reporters_) go_on = r->ReportContext(context) && go_on;
+        return go_on;
     }
 
     void ReportRuns(const std::vector<Run>& runs) override {
         clear_progress();
-        if (display_ != nullptr) display_->ReportRuns(runs);
+        for (auto* r : reporters_) r->ReportRuns(runs);
         for (const Run& run : runs) collect(run);
         // With repetitions a case reports twice (its runs, then their
         // aggregates): count it once.
@@ -123,7 +125,7 @@ class Collector : public benchmark::BenchmarkReporter {
 
     void Finalize() override {
         clear_progress();
-        if (display_ != nullptr) display_->Finalize();
+        for (auto* r : reporters_) r->Finalize();
     }
 
     std::map<std::string, CaseResult> results;
@@ -168,7 +170,7 @@ class Collector : public benchmark::BenchmarkReporter {
         drawn_ = false;
     }
 
-    benchmark::BenchmarkReporter* display_;
+    std::vector<benchmark::BenchmarkReporter*> reporters_;
     std::size_t total_;
     bool progress_;
     Clock::time_point start_;
@@ -199,7 +201,8 @@ void register_skipped(const Skipped& s) {
 
 }  // namespace
 
-Outcome run_cases(const Matrix& matrix, const RunOptions& options, benchmark::BenchmarkReporter* display) {
+Outcome run_cases(const Matrix& matrix, const RunOptions& options, benchmark::BenchmarkReporter* display,
+                  benchmark::BenchmarkReporter* file) {
     benchmark::ClearRegisteredBenchmarks();
     // Certificates and floors first, so no case's time includes making them.
     std::vector<Floor> floors;
@@ -210,7 +213,11 @@ Outcome run_cases(const Matrix& matrix, const RunOptions& options, benchmark::Be
     for (std::size_t i = 0; i < matrix.cases.size(); ++i) register_case(matrix.cases[i], options, floors[i]);
     for (const Skipped& s : matrix.skipped) register_skipped(s);
 
-    Collector collector(display, matrix.cases.size() + matrix.skipped.size(), options.progress);
+    std::vector<benchmark::BenchmarkReporter*> reporters;
+    for (auto* r : {display, file}) {
+        if (r != nullptr) reporters.push_back(r);
+    }
+    Collector collector(std::move(reporters), matrix.cases.size() + matrix.skipped.size(), options.progress);
     // Google Benchmark reports a filter that matches nothing, or does not
     // compile, on the reporter's error stream; the caller words it for the user.
     std::ostringstream engine_errors;

@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
@@ -95,46 +95,46 @@ bool lists_only(const std::vector<std::string>& args) {
     return value != "false" && value != "0" && value != "no";
 }
 
-// --benchmark_out=FILE: Google Benchmark truncates FILE and writes it as it
-// goes. We point it at a temporary file beside FILE instead and rename that
-// into place once the run is complete, so FILE is either the old file or the
-// whole new one.
-class BenchmarkOutFile {
+// --benchmark_out=FILE: Google Benchmark would truncate FILE and write it as
+// it goes, without checking that the writes succeed. We take the flag away
+// from it and keep the file's report in memory instead; the caller writes it
+// atomically with the chart, so FILE is the old file or the whole new run.
+class FileReport {
   public:
-    explicit BenchmarkOutFile(std::vector<std::string>& args) {
-        // The last --benchmark_out wins, as in Google Benchmark's own parsing.
-        for (auto it = args.rbegin(); it != args.rend(); ++it) {
-            std::string& a = *it;
-            if (a.rfind("--benchmark_out=", 0) != 0) continue;
-            target_ = a.substr(std::string_view("--benchmark_out=").size());
-            if (target_.empty()) throw Error(kUsage, "--benchmark_out needs a file name");
-            temporary_ = fmt::format("{}.tmp-{}", target_, getpid());
-            const int fd = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
-            if (fd < 0) {
-                throw Error(kFailure, fmt::format("cannot write {}: {}", target_, std::strerror(errno)));
-            }
-            ::close(fd);
-            a = "--benchmark_out=" + temporary_;
-            break;
+    // Removes --benchmark_out from `args`; the last one wins, as in Google Benchmark.
+    explicit FileReport(std::vector<std::string>& args) {
+        const std::string_view prefix = "--benchmark_out=";
+        for (const std::string& a : args) {
+            if (a.rfind(prefix, 0) == 0) path_ = a.substr(prefix.size());
         }
+        if (!has_flag(args, "--benchmark_out")) return;
+        std::erase_if(args, [](const std::string& a) { return a == "--benchmark_out" || a.starts_with("--benchmark_out="); });
+        if (path_.empty()) throw Error(kUsage, "--benchmark_out needs a file name: --benchmark_out=FILE");
+        // A directory that is missing or unwritable fails now, not after the run.
+        util::StagedFile probe(path_, {});
+        reporter_ = make_reporter(flag_value(args, "--benchmark_out_format"));
+        reporter_->SetOutputStream(&text_);
+        reporter_->SetErrorStream(&text_);
     }
-    ~BenchmarkOutFile() {
-        if (!temporary_.empty()) ::unlink(temporary_.c_str());
-    }
-    BenchmarkOutFile(const BenchmarkOutFile&) = delete;
-    BenchmarkOutFile& operator=(const BenchmarkOutFile&) = delete;
 
-    void commit() {
-        if (temporary_.empty()) return;
-        if (std::rename(temporary_.c_str(), target_.c_str()) != 0) {
-            throw Error(kFailure, fmt::format("cannot write {}: {}", target_, std::strerror(errno)));
-        }
-        temporary_.clear();
+    benchmark::BenchmarkReporter* reporter() const { return reporter_.get(); }
+    void add_to(std::vector<util::FileContents>& files) const {
+        if (reporter_) files.push_back({path_, text_.str()});
     }
 
   private:
-    std::string target_;
-    std::string temporary_;
+    static std::unique_ptr<benchmark::BenchmarkReporter> make_reporter(const std::string& format) {
+        if (format == "console") return std::make_unique<benchmark::ConsoleReporter>(benchmark::ConsoleReporter::OO_None);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        if (format == "csv") return std::make_unique<benchmark::CSVReporter>();
+#pragma GCC diagnostic pop
+        return std::make_unique<benchmark::JSONReporter>();  // Google Benchmark's default
+    }
+
+    std::string path_;
+    std::ostringstream text_;
+    std::unique_ptr<benchmark::BenchmarkReporter> reporter_;
 };
 
 // Hands the --benchmark_* flags to Google Benchmark; what it does not know
@@ -211,7 +211,7 @@ int run_bench(BenchOptions& options) {
     }
     check_passthrough_values(options.passthrough);
     auto display = display_reporter(options.passthrough);
-    BenchmarkOutFile out_file(options.passthrough);
+    FileReport file_report(options.passthrough);
     initialise_benchmark(options.passthrough, matrix.cases.size(), options.iterations > 0);
 
     bench::RunOptions run;
@@ -219,7 +219,7 @@ int run_bench(BenchOptions& options) {
     run.threads = options.threads;
     if (options.iterations > 0) run.iterations = options.iterations;
     run.progress = isatty(STDERR_FILENO) == 1;
-    const bench::Outcome outcome = bench::run_cases(matrix, run, display.get());
+    const bench::Outcome outcome = bench::run_cases(matrix, run, display.get(), file_report.reporter());
     if (lists_only(options.passthrough)) return kOk;  // Google Benchmark listed the cases and ran none
     if (outcome.results.empty()) {
         const std::string why = outcome.engine_message.empty() ? "" : fmt::format(" (Google Benchmark: {})", outcome.engine_message);
@@ -227,8 +227,10 @@ int run_bench(BenchOptions& options) {
                                         "bench --list'",
                                         flag_value(options.passthrough, "--benchmark_filter"), why));
     }
-    out_file.commit();
-    if (!options.svg.empty()) util::write_file_atomically(options.svg, bench::render_svg(outcome));
+    std::vector<util::FileContents> files;
+    file_report.add_to(files);
+    if (!options.svg.empty()) files.push_back({options.svg, bench::render_svg(outcome)});
+    util::write_files_atomically(files);
     return report_failures(outcome);
 }
 

@@ -35,11 +35,7 @@ struct PkiOptions {
     bool force = false;
 };
 
-struct OutputFile {
-    std::string path;
-    std::string contents;
-    unsigned mode;
-};
+using OutputFile = util::FileContents;
 
 std::string path_in(const std::string& dir, const char* file) {
     return (std::filesystem::path(dir) / file).string();
@@ -115,10 +111,10 @@ int run_pki(const PkiOptions& options) {
 
     fill_contents(files, *type, options);
     make_directories(options.dir);
-    for (const OutputFile& f : files) {
-        util::write_file_atomically(f.path, f.contents, f.mode);
-        fmt::print("wrote {}\n", f.path);
-    }
+    // All three are staged before the first is renamed: a full disk or an
+    // unwritable directory changes none of them.
+    util::write_files_atomically(files);
+    for (const OutputFile& f : files) fmt::print("wrote {}\n", f.path);
     if (std::fflush(stdout) != 0) throw Error(kFailure, "cannot write to standard output");
     return kOk;
 }

@@ -4,12 +4,44 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sslfeatures::util {
 
-// Throws cli::Error(kFailure) with one line naming the path and the reason.
-// `mode` applies to a newly created file (0600 for private keys).
+// A file's new contents, written and flushed to a temporary file beside it.
+// commit() renames it into place; destroying it uncommitted removes the
+// temporary file, so a failure at any point leaves the target as it was.
+// Errors throw cli::Error(kFailure) with one line naming the path and why.
+class StagedFile {
+  public:
+    // `mode` applies to the new file (0600 for private keys).
+    StagedFile(std::string path, std::string_view contents, unsigned mode = 0644);
+    ~StagedFile();
+    StagedFile(StagedFile&& other) noexcept;
+    StagedFile(const StagedFile&) = delete;
+    StagedFile& operator=(const StagedFile&) = delete;
+    StagedFile& operator=(StagedFile&&) = delete;
+
+    void commit();
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+    std::string temporary_;  // empty once committed or moved from
+};
+
 void write_file_atomically(const std::string& path, std::string_view contents,
                            unsigned mode = 0644);
+
+struct FileContents {
+    std::string path;
+    std::string contents;
+    unsigned mode = 0644;
+};
+
+// Writes a set of files that belong together (a key and its certificate, a
+// report and its chart). Every file is staged before the first is renamed, so
+// a full disk or an unwritable directory leaves none of them changed.
+void write_files_atomically(const std::vector<FileContents>& files);
 
 }  // namespace sslfeatures::util
