@@ -11,7 +11,7 @@ verifies the server against the CA `sslfeatures pki` made. Phases:
   idle      connections that send nothing, held past the handshake timeout;
             the server must close them itself;
   after     a good client is served at once, stderr holds exactly one error
-            line per bad or idle connection and nothing that looks like a
+            line per failed connection and nothing that looks like a
             crash, and resident memory grew by no more than a fixed bound.
 Counts are fixed; only the time allowed scales, so a sanitized build (slower)
 runs the same test. Exit status 0 is a pass, 1 a failure (each one printed).
@@ -36,7 +36,9 @@ import time
 WARMUP_HANDSHAKES = 200
 GOOD_HANDSHAKES = 2000          # the issue asks for at least 2,000
 GOOD_THREADS = 8                # concurrent clients
-BAD_PER_KIND = 90               # x 6 kinds = 540; the issue asks for at least 500
+# x 6 kinds = 600; the issue asks for at least 500. 500 of them fail and are
+# logged (a reset after the handshake is not a failure: see EXPECTED_CAUSE).
+BAD_PER_KIND = 100
 BAD_THREADS = 8
 IDLE_CONNECTIONS = 100          # the issue asks for at least 100
 
@@ -47,8 +49,8 @@ HANDSHAKE_TIMEOUT_S = 1.0
 IDLE_TIMEOUT_S = 5.0
 # The default, stated on purpose: the idle phase holds IDLE_CONNECTIONS slots
 # at once, which leaves 28 for the liveness client run while they are held.
-# With as many idlers as slots, the accept loop would wait for a slot (up to
-# the handshake timeout) and the good client would not be served at once.
+# With as many idlers as slots, the accept loop would wait for a slot (until
+# an idler's handshake deadline and 0.5 s linger pass): no service at once.
 MAX_CLIENTS = 128
 assert IDLE_CONNECTIONS + GOOD_THREADS < MAX_CLIENTS
 
@@ -59,17 +61,18 @@ LIVENESS_LIMIT_S = 2.0
 # Resident memory growth allowed from the first reading (after the warm-up,
 # which also holds IDLE_CONNECTIONS good connections open at once, so the
 # server's peak of threads, stacks and malloc arenas is already in it) to the
-# last, across the 2,642 connections in between. Measured on this machine
-# (release build, 6 runs): -3.2 to -0.9 MiB, the end below the warm-up peak as
+# last, across the 2,702 connections in between. Measured on this machine
+# (release build, 9 runs): -3.5 to -0.9 MiB, the end below the warm-up peak as
 # glibc trims freed memory. 4 MiB is headroom over that noise, not an expected
 # figure; a leak of a few KiB per connection exceeds it (a leaked SSL object,
 # tens of KiB, by far).
 RSS_GROWTH_LIMIT_KIB = 4 * 1024
-RSS_NOTE = "measured -3.2 to -0.9 MiB in release builds"
+RSS_NOTE = "measured -3.5 to -0.9 MiB in release builds"
 
 # Socket timeout for each client step: generous, so a slow (sanitized) server
-# is not mistaken for a broken one; a hung server still fails the test.
-IO_TIMEOUT_S = 30.0
+# is not mistaken for a broken one; a hung server fails the test in about
+# twice this (the first failure cancels the rest of its phase).
+IO_TIMEOUT_S = 10.0
 # How long the server may take to close an idle connection after its
 # handshake deadline passed.
 IDLE_CLOSE_SLACK_S = 10.0
@@ -79,7 +82,7 @@ CRASH_SIGNS = re.compile(
     r"|Segmentation fault|Aborted|terminate called|core dumped|stack trace|^\s*#\d+ 0x", re.M)
 ERROR_LINE = re.compile(r"^sslfeatures: error: .*client \('127\.0\.0\.1', (\d+)\)")
 
-# What each kind of bad connection must be told in its one line.
+# What each kind of bad connection must be told in its one line; None: no line.
 EXPECTED_CAUSE = {
     "garbage": r"does not speak TLS|no protocol version in common|TLS handshake with .* failed"
                r"|closed the connection during the handshake|reset the connection during the handshake",
@@ -87,7 +90,11 @@ EXPECTED_CAUSE = {
     "hello_half_rst": r"reset the connection during the handshake",
     "connect_close": r"closed the connection during the handshake",
     "huge_record": r"TLS handshake with .* failed: packet length too long",
-    "handshake_rst": r"reset the connection$",
+    # After the handshake the server takes any end without close_notify as
+    # the end of the stream, a reset included: an ordinary Python client that
+    # closes without unwrap() leaves TLS 1.3 tickets unread, so its kernel
+    # sends RST, and that is not a failure. Exactly no line, then.
+    "handshake_rst": None,
     "idle": r"timed out in the TLS handshake",
 }
 
@@ -196,9 +203,8 @@ class BadClients:
     """Each method makes one bad connection and returns its local port, which
     the server's error line names."""
 
-    def __init__(self, ctx, ctx12, port, seed):
+    def __init__(self, ctx, port, seed):
         self.ctx = ctx
-        self.ctx12 = ctx12
         self.port = port
         self.rng = random.Random(seed)
         hello = real_client_hello(ctx)
@@ -235,15 +241,9 @@ class BadClients:
             return s.getsockname()[1]
 
     def handshake_rst(self):
-        # TLS 1.2, so that the server's handshake has ended before ours does
-        # and the reset reaches a server waiting for data. In TLS 1.3 the
-        # server sends its tickets only after our handshake has ended; a reset
-        # that meets them is swallowed by OpenSSL (it ignores failed ticket
-        # writes) and then looks like a close without close_notify, which the
-        # server accepts silently, so the count would depend on timing.
         raw = connect(self.port)
         port = raw.getsockname()[1]
-        tls = self.ctx12.wrap_socket(raw, server_hostname="localhost")
+        tls = self.ctx.wrap_socket(raw, server_hostname="localhost")
         close_with_reset(tls)
         return port
 
@@ -253,11 +253,28 @@ class BadClients:
 
 # --- Phases -------------------------------------------------------------------------
 
+class PhaseFailed(Exception):
+    """A client step failed: the server stopped answering or broke a handshake."""
+
+
+def run_all(fn, items, threads, phase):
+    """fn(item) for each item from `threads` threads; the results in order.
+    The first failure cancels what has not started, so a hung server ends
+    the test in bounded time, and names the phase and item."""
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        futures = [pool.submit(fn, item) for item in items]
+        try:
+            return [f.result() for f in futures]
+        except Exception as e:
+            item = next(i for i, f in zip(items, futures) if f.done() and f.exception())
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise PhaseFailed(f"{phase}: {item} failed: {e!r}") from e
+
+
 def run_good(ctx, port, count, prefix):
     """`count` good exchanges from GOOD_THREADS threads; returns their tags."""
     tags = [f"{prefix}-{i:05d}" for i in range(count)]
-    with concurrent.futures.ThreadPoolExecutor(GOOD_THREADS) as pool:
-        list(pool.map(lambda t: good_exchange(ctx, port, t), tags))
+    run_all(lambda t: good_exchange(ctx, port, t), tags, GOOD_THREADS, f"good client {prefix}")
     return tags
 
 
@@ -282,8 +299,7 @@ def run_bad(bad):
     threads; returns (port, kind) for each."""
     kinds = [k for k in BadClients.KINDS for _ in range(BAD_PER_KIND)]
     random.Random(1).shuffle(kinds)
-    with concurrent.futures.ThreadPoolExecutor(BAD_THREADS) as pool:
-        ports = list(pool.map(lambda k: getattr(bad, k)(), kinds))
+    ports = run_all(lambda k: getattr(bad, k)(), kinds, BAD_THREADS, "bad client")
     return list(zip(ports, kinds))
 
 
@@ -322,27 +338,41 @@ def check_printed_tags(stdout, tags, failures):
 
 
 def check_error_lines(stderr, bad_conns, failures):
-    """Exactly one error line per bad or idle connection, with its cause."""
+    """Exactly one error line per failed connection, with its cause; none
+    for the kinds the server rightly takes as a normal end."""
     lines = stderr.splitlines()
     errors = [ln for ln in lines if ln.startswith("sslfeatures: error: ")]
-    failures.check(len(errors) == len(bad_conns),
-                   f"{len(errors)} error lines on stderr for {len(bad_conns)} bad or idle connections")
+    failed = expected_error_lines(bad_conns)
+    failures.check(len(errors) == failed,
+                   f"{len(errors)} error lines on stderr for {failed} failed connections")
     by_port = collections.defaultdict(list)
     for ln in errors:
         m = ERROR_LINE.match(ln)
         failures.check(m is not None, f"error line names no client: {ln!r}")
         if m:
             by_port[int(m.group(1))].append(ln)
-    wrong = []
+    wrong = collections.Counter()
+    example = {}
     for port, kind in bad_conns:
+        cause = EXPECTED_CAUSE[kind]
+        if cause is None:
+            continue
         line = by_port[port].pop(0) if by_port[port] else None
-        if line is None or not re.search(EXPECTED_CAUSE[kind], line):
-            wrong.append(f"{kind}: {line!r}")
-    failures.check(not wrong, f"{len(wrong)} bad connections without their own error line "
-                              f"giving the expected cause, e.g. {wrong[:3]}")
+        if line is None or not re.search(cause, line):
+            wrong[kind] += 1
+            example.setdefault(kind, line)
+    failures.check(not wrong, f"bad connections without their own error line giving the expected "
+                              f"cause, by kind: {dict(wrong)}; e.g. {example}")
+    extra = [ln for rest in by_port.values() for ln in rest]
+    failures.check(not extra, f"{len(extra)} error lines for connections that should have none, "
+                              f"e.g. {extra[:3]}")
     others = [ln for ln in lines if not ln.startswith("sslfeatures: error: ")
               and ln != "sslfeatures: server stopped"]
     failures.check(not others, f"unexpected lines on stderr: {others[:5]}")
+
+
+def expected_error_lines(bad_conns):
+    return sum(1 for _, kind in bad_conns if EXPECTED_CAUSE[kind] is not None)
 
 
 def wait_for_error_lines(server, expected):
@@ -362,9 +392,8 @@ def make_pki(binary, workdir):
     return os.path.join(workdir, "pki", "ca.crt"), os.path.join(workdir, "pki", "localhost.pem")
 
 
-def client_context(ca, max_version=ssl.TLSVersion.MAXIMUM_SUPPORTED):
+def client_context(ca):
     ctx = ssl.create_default_context(cafile=ca)  # verifies chain and host name
-    ctx.maximum_version = max_version
     assert ctx.verify_mode == ssl.CERT_REQUIRED and ctx.check_hostname
     return ctx
 
@@ -382,7 +411,7 @@ def exercise(server, ca, failures):
     print(f"good: {WARMUP_HANDSHAKES}+{GOOD_HANDSHAKES} handshakes in {t1 - t0:.1f} s", flush=True)
 
     seed = int(os.environ.get("SF_ABUSE_SEED", time.time_ns() % 1_000_000))
-    bad_conns = run_bad(BadClients(ctx, client_context(ca, ssl.TLSVersion.TLSv1_2), server.port, seed))
+    bad_conns = run_bad(BadClients(ctx, server.port, seed))
     t2 = time.monotonic()
     print(f"bad: {len(bad_conns)} connections in {t2 - t1:.1f} s (garbage seed {seed}, "
           f"SF_ABUSE_SEED repeats it)", flush=True)
@@ -407,7 +436,7 @@ def exercise(server, ca, failures):
     print(f"liveness: handshake {held_s * 1000:.1f} ms with idlers held, {after_s * 1000:.1f} ms after",
           flush=True)
 
-    wait_for_error_lines(server, len(bad_conns))
+    wait_for_error_lines(server, expected_error_lines(bad_conns))
     rss_after = server.rss_kib()
     check_printed_tags(server.stdout(), tags, failures)
     total = len(tags) + len(bad_conns)
@@ -434,16 +463,21 @@ def main():
     with tempfile.TemporaryDirectory(prefix="sf-abuse-") as workdir:
         ca, cert = make_pki(binary, workdir)
         server = Server(binary, cert, workdir)
+        measured = None
         try:
-            bad_conns, rss_before, rss_after = exercise(server, ca, failures)
+            measured = exercise(server, ca, failures)
+        except (PhaseFailed, OSError) as e:
+            failures.check(False, f"the server stopped serving: {e}")
         finally:
             status = server.stop()
         stderr = server.stderr()
         failures.check(status == 0, f"server exit status {status} after SIGTERM (expected 0)")
         crash = CRASH_SIGNS.search(stderr)
         failures.check(crash is None, f"stderr looks like a crash: {crash and crash.group(0)!r}")
-        check_error_lines(stderr, bad_conns, failures)
-        check_rss(rss_before, rss_after, failures)
+        if measured:
+            bad_conns, rss_before, rss_after = measured
+            check_error_lines(stderr, bad_conns, failures)
+            check_rss(rss_before, rss_after, failures)
     if failures.messages:
         print(f"{len(failures.messages)} check(s) failed", file=sys.stderr)
         return 1
