@@ -62,12 +62,12 @@ LIVENESS_LIMIT_S = 2.0
 # which also holds IDLE_CONNECTIONS good connections open at once, so the
 # server's peak of threads, stacks and malloc arenas is already in it) to the
 # last, across the 2,702 connections in between. Measured on this machine
-# (release build, 9 runs): -3.5 to -0.9 MiB, the end below the warm-up peak as
+# (release build, 12 runs): -3.7 to -0.9 MiB, the end below the warm-up peak as
 # glibc trims freed memory. 4 MiB is headroom over that noise, not an expected
 # figure; a leak of a few KiB per connection exceeds it (a leaked SSL object,
 # tens of KiB, by far).
 RSS_GROWTH_LIMIT_KIB = 4 * 1024
-RSS_NOTE = "measured -3.5 to -0.9 MiB in release builds"
+RSS_NOTE = "measured -3.7 to -0.9 MiB in release builds"
 
 # Socket timeout for each client step: generous, so a slow (sanitized) server
 # is not mistaken for a broken one; a hung server fails the test in about
