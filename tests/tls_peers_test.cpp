@@ -321,19 +321,22 @@ TEST(Failures, UsageErrorsNameTheValidChoices) {
 
 // --- A server that keeps serving ---------------------------------------------
 
+// A plain TCP connection to 127.0.0.1:port; the caller closes it.
+int connect_loopback(int port) {
+    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    return s;
+}
+
 TEST(Server, SurvivesGarbageResetsIdlersAndFailedHandshakesThenStopsCleanly) {
     OurServer server({"--timeout", "0.5"});
     ASSERT_FALSE(server.port.empty());
     const int port = std::stoi(server.port);
-    auto connect_raw = [port] {
-        int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(static_cast<uint16_t>(port));
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        EXPECT_EQ(::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-        return s;
-    };
+    auto connect_raw = [port] { return connect_loopback(port); };
     // Garbage.
     int g = connect_raw();
     ASSERT_EQ(::write(g, "\x16\x03\x01\x00\x05hello", 10), 10);
@@ -369,6 +372,28 @@ TEST(Server, SurvivesGarbageResetsIdlersAndFailedHandshakesThenStopsCleanly) {
             EXPECT_EQ(line.rfind("sslfeatures: error: ", 0), 0u) << line;
         }
     }
+}
+
+TEST(Server, StopsPromptlyEvenWhenEverySlotIsTaken) {
+    // One slot, held by a connected client that stays silent (30 s idle
+    // deadline); a second client is accepted and waits for that slot.
+    OurServer server({"--max-clients", "1", "--timeout", "1", "--idle-timeout", "30"});
+    ASSERT_FALSE(server.port.empty());
+    Background holder({"openssl", "s_client", "-connect", "127.0.0.1:" + server.port, "-CAfile", certs().ca});
+    ASSERT_FALSE(server.proc.wait_for(std::regex("Connection from"), 5s).empty()) << server.proc.output();
+    ASSERT_FALSE(holder.wait_for(std::regex("Verify return code: 0"), 5s).empty()) << holder.output();
+    const int waiting = connect_loopback(std::stoi(server.port));
+    std::this_thread::sleep_for(300ms);
+    const auto asked = std::chrono::steady_clock::now();
+    const int code = server.proc.stop(SIGTERM, 8s);
+    const auto took = std::chrono::steady_clock::now() - asked;
+    EXPECT_EQ(code, 0) << server.proc.output();
+    // Stopping lets the holder go on for up to --timeout (1 s), then cuts it;
+    // a server stuck waiting for the slot would wait for the holder's 30 s.
+    EXPECT_LT(took, 4s) << server.proc.output();
+    EXPECT_NE(server.proc.output().find("server stopped (connections still open were cut)"), std::string::npos)
+        << server.proc.output();
+    ::close(waiting);
 }
 
 TEST(Server, PrintsEachChunkAsAPythonBytesLiteral) {

@@ -89,7 +89,7 @@ class Server {
             // Taken now: a client that resets at once has no peer name later.
             const tls::Endpoint client = tls::endpoint_of(reinterpret_cast<sockaddr*>(&from), from_len);
             if (o_.once) return serve(std::move(s), client);
-            slots_.acquire();
+            if (!take_slot()) break;  // asked to stop while every slot was busy
             active_.enter();
             std::thread([this, sock = std::move(s), client]() mutable {
                 serve(std::move(sock), client);
@@ -109,6 +109,15 @@ class Server {
     }
 
   private:
+    // Waits for one of the --max-clients slots, but not past a stop request:
+    // with every slot held by slow clients, SIGTERM must still end the server.
+    bool take_slot() {
+        while (!slots_.try_acquire_for(std::chrono::milliseconds(200))) {
+            if (g_stop) return false;
+        }
+        return true;
+    }
+
     int serve(tls::Socket sock, const tls::Endpoint& from) {
         const std::string who = fmt::format("client {}", from.python_repr());
         std::optional<tls::Connection> conn;
