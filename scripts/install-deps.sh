@@ -10,6 +10,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   openssl gnutls-bin hyperfine
+  # hardening: memcheck, and clang's sanitizers and libFuzzer (scripts/hardening.sh)
+  valgrind clang libclang-rt-14-dev
   # renders the bench chart in the SVG test
   chromium
 )
