@@ -60,5 +60,17 @@ TEST(SnapshotJson, SixtyFourBitValuesKeepEveryBit) {
     EXPECT_EQ(back.constants.front().constants.front().value.magnitude, 0xfedcba9876543210ull);
 }
 
+// A number too large for a double is a bad document like any other: the
+// reader's own error, naming the file and the number (found by fuzz_snapshot;
+// nlohmann's out_of_range used to escape as an "unexpected failure").
+TEST(SnapshotJson, AnOutOfRangeNumberIsASnapshotError) {
+    try {
+        parse_snapshot(R"({"schema": "sslfeatures/snapshot", "schema_version": 1e999})", "big.json");
+        FAIL() << "parse_snapshot accepted 1e999";
+    } catch (const audit::SnapshotError& e) {
+        EXPECT_EQ(std::string(e.what()), "big.json: a number is out of range (number overflow parsing '1e999')");
+    }
+}
+
 }  // namespace
 }  // namespace sslfeatures::testing

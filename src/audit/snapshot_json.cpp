@@ -343,6 +343,13 @@ Snapshot parse_snapshot(std::string_view text, std::string_view source) {
         throw SnapshotError(fmt::format("{}: {}: {}", source, line_and_column(text, e.byte > 0 ? e.byte - 1 : 0),
                                         at_end ? "the JSON ends early; the file is truncated"
                                                : "not valid JSON"));
+    } catch (const nlohmann::json::out_of_range& e) {
+        // A number no double holds (1e999): nlohmann throws out_of_range, not
+        // parse_error, and gives no position, but names the number.
+        const std::string_view what = e.what();
+        const std::size_t bracket = what.find("] ");
+        throw SnapshotError(fmt::format("{}: a number is out of range ({})", source,
+                                        bracket == std::string_view::npos ? what : what.substr(bracket + 2)));
     }
     return from_json(doc, source);
 }

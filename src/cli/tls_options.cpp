@@ -13,8 +13,6 @@ namespace {
 
 std::mutex output_mutex;
 
-bool is_tls13_suite(const std::string& name) { return name.rfind("TLS_", 0) == 0; }
-
 }  // namespace
 
 tls::ContextOptions TlsOptions::context_options(tls::Role role) const {
@@ -23,9 +21,7 @@ tls::ContextOptions TlsOptions::context_options(tls::Role role) const {
     c.ca_file = ca_file;
     c.cert_file = cert_file;
     if (!protocol.empty()) c.protocol = tls::parse_protocol(protocol);
-    // --cipher takes either kind of name; TLS 1.3 suites go where they belong.
-    if (is_tls13_suite(cipher)) c.ciphersuites = cipher;
-    else c.cipher_list = cipher;
+    tls::set_cipher_option(c, cipher);
     c.groups = groups;
     c.alpn = alpn;
     c.insecure = insecure;

@@ -134,6 +134,11 @@ void set_server_alpn(SSL_CTX* ctx, const std::vector<std::string>& protocols) {
 
 }  // namespace
 
+void set_cipher_option(ContextOptions& o, const std::string& cipher) {
+    if (cipher.rfind("TLS_", 0) == 0) o.ciphersuites = cipher;
+    else o.cipher_list = cipher;
+}
+
 SslCtxPtr make_secure_context(const ContextOptions& o) {
     SslCtxPtr ctx(SSL_CTX_new(o.role == Role::client ? TLS_client_method() : TLS_server_method()));
     if (!ctx) throw cli::Error(cli::kFailure, "cannot create a TLS context: " + openssl_error_text());

@@ -30,6 +30,10 @@ struct ContextOptions {
     bool insecure = false;        // the user asked for no verification, in so many words
 };
 
+// --cipher takes either kind of name: TLS 1.3 suites ("TLS_AES_128_GCM_SHA256:...")
+// go to `ciphersuites`, anything else is a TLS 1.2 cipher list.
+void set_cipher_option(ContextOptions& options, const std::string& cipher);
+
 // Throws cli::Error (exit 2 for bad files or names the user gave, 3 otherwise).
 SslCtxPtr make_secure_context(const ContextOptions& options);
 
