@@ -66,8 +66,9 @@ struct Outcome {
 };
 
 // Runs the matrix. `display` prints as the run goes (nullptr: nothing is
-// printed); `file`, if given, receives the same runs for --benchmark_out. Google Benchmark must have been initialised by the caller if
-// its flags are to apply.
+// printed); `file`, if given, receives the same runs for --benchmark_out.
+// Google Benchmark must have been initialised by the caller if its flags
+// are to apply.
 Outcome run_cases(const Matrix& matrix, const RunOptions& options,
                   benchmark::BenchmarkReporter* display,
                   benchmark::BenchmarkReporter* file = nullptr);

@@ -115,7 +115,9 @@ int run_pki(const PkiOptions& options) {
     // unwritable directory changes none of them.
     util::write_files_atomically(files);
     for (const OutputFile& f : files) fmt::print("wrote {}\n", f.path);
-    if (std::fflush(stdout) != 0) throw Error(kFailure, "cannot write to standard output");
+    if (std::fflush(stdout) != 0) {
+        throw Error(kFailure, fmt::format("cannot write to standard output: {}", std::strerror(errno)));
+    }
     return kOk;
 }
 

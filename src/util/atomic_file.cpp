@@ -1,7 +1,6 @@
 #include "util/atomic_file.hpp"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -25,17 +24,19 @@ namespace {
                                                 doing, std::strerror(err), hint));
 }
 
-// Writes everything, through short writes and signals.
-void write_all(int fd, std::string_view contents, const std::string& path) {
+// Writes everything, through short writes and signals. Returns 0, or the
+// errno of the write that failed.
+int write_all(int fd, std::string_view contents) {
     const char* data = contents.data();
     std::size_t left = contents.size();
     while (left > 0) {
         const ssize_t n = ::write(fd, data, left);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) fail(path, "write", errno);
+        if (n < 0) return errno;
         data += n;
         left -= static_cast<std::size_t>(n);
     }
+    return 0;
 }
 
 // The rename is durable only once the directory holding it is on disk too.
@@ -50,21 +51,14 @@ void sync_directory_of(const std::string& path) {
     ::close(fd);
 }
 
-// Mode, contents, then fsync and close: each failure names its step.
+// Mode, contents, then fsync and close: each failure names its step. The
+// descriptor is closed in every case.
 void fill(int fd, std::string_view contents, unsigned mode, const std::string& path) {
     int err = 0;
     const char* doing = nullptr;
-    if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) {
-        err = errno, doing = "chmod";
-    } else {
-        try {
-            write_all(fd, contents, path);
-        } catch (...) {
-            ::close(fd);
-            throw;
-        }
-        if (::fsync(fd) != 0) err = errno, doing = "fsync";
-    }
+    if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) err = errno, doing = "chmod";
+    else if ((err = write_all(fd, contents)) != 0) doing = "write";
+    else if (::fsync(fd) != 0) err = errno, doing = "fsync";
     // close() reports write-back errors some file systems hold until then.
     if (::close(fd) != 0 && err == 0) err = errno, doing = "close";
     if (err != 0) fail(path, doing, err);
