@@ -5,8 +5,6 @@
 // at the end of the input, never at a deadline: no network, no waiting.
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <chrono>
 #include <string>
 #include <sys/socket.h>
@@ -22,11 +20,6 @@
 namespace {
 
 using namespace sslfeatures;
-
-[[noreturn]] void harness_failure(const char* what) {
-    std::perror(what);
-    std::abort();
-}
 
 // Two server contexts: the default one (`server HOST PORT -s CERT`), and one
 // that also takes ALPN and asks for client certificates (`--alpn h2 --alpn
@@ -63,11 +56,11 @@ void drain(int fd) {
 
 void serve(SSL_CTX* ctx, std::string_view client_bytes) {
     int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) harness_failure("socketpair");
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) fuzz::harness_failure("socketpair");
     tls::Socket client(fds[1]);
     // Inputs longer than the socket buffer are cut there: the rest would never
     // be read before the handshake fails anyway.
-    if (::write(client.fd(), client_bytes.data(), client_bytes.size()) < 0 && errno != EAGAIN) harness_failure("write");
+    if (::write(client.fd(), client_bytes.data(), client_bytes.size()) < 0 && errno != EAGAIN) fuzz::harness_failure("write");
     ::shutdown(client.fd(), SHUT_WR);
     try {
         tls::Connection conn(ctx, tls::Socket(fds[0]), tls::Role::server, "client fuzz");

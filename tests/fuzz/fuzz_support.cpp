@@ -6,15 +6,10 @@
 #include <unistd.h>
 
 namespace sslfeatures::fuzz {
-namespace {
-
-// Setup failures are the harness's, not a finding in the tool: say so and stop.
-[[noreturn]] void harness_failure(const char* what) {
+void harness_failure(const char* what) {
     std::perror(what);
     std::abort();
 }
-
-}  // namespace
 
 std::vector<std::string> split(std::string_view text, char separator) {
     std::vector<std::string> fields;

@@ -10,6 +10,10 @@
 
 namespace sslfeatures::fuzz {
 
+// A setup failure is the harness's, not a finding in the tool: says so
+// (perror) and stops.
+[[noreturn]] void harness_failure(const char* what);
+
 // The input as text, for readers that take a string.
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
     return {reinterpret_cast<const char*>(data), size};
