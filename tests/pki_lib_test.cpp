@@ -233,20 +233,25 @@ TEST(PkiLeaf, SubjectAltNamesByTypeWithoutDuplicates) {
     Issued leaf = tls::issue_leaf(
         ca, KeyType::ecdsa_p256, "multi",
         {"a.example", "192.0.2.1", "2001:db8::1", "*.wild.example", "192.0.2.1",
-         "2001:DB8:0:0:0:0:0:1", "A.Example", "::ffff:192.0.2.9", "under_score.example"});
+         "2001:DB8:0:0:0:0:0:1", "A.Example", "::ffff:192.0.2.9", "xn--bcher-kva.example"});
     const std::string text = x509_text(files.cert("leaf", leaf));
     EXPECT_EQ(san_entries(text),
               (std::vector<std::string>{"DNS:a.example", "IP:192.0.2.1", "IP:2001:db8::1",
                                         "DNS:*.wild.example", "IP:::ffff:192.0.2.9",
-                                        "DNS:under_score.example"}))
+                                        "DNS:xn--bcher-kva.example"}))
         << text;
     EXPECT_NE(text.find("Subject: CN = multi"), std::string::npos) << text;
 }
 
 TEST(PkiLeaf, NamesThatAreNeitherDnsNorIpAreRefused) {
     Issued ca = tls::make_ca(KeyType::ecdsa_p256, "test CA");
-    for (const std::string bad : {"a,IP:1.2.3.4", "", "two words", "a..b", ".a", "a.", "*",
-                                  "a.*.b", "fe80::1%eth0", "1.2.3.4/24", "x\n"}) {
+    // RFC 1123 host names, RFC 6125 wildcards (whole leftmost label, over
+    // two labels or more), and dotted-quad or IPv6 addresses: nothing else.
+    for (const std::string& bad : std::vector<std::string>{"a,IP:1.2.3.4", "", "two words", "a..b", ".a", "a.", "*",
+                                  "a.*.b", "fe80::1%eth0", "1.2.3.4/24", "x\n", "999.1.1.1", "1.2.3",
+                                  "01.02.03.04", "example.123", "-bad.example", "bad-.example",
+                                  "under_score.example", "*.com", "*.*.example", "w*.example.com",
+                                  std::string(64, 'a') + ".example"}) {
         EXPECT_FALSE(tls::is_valid_san_name(bad)) << bad;
         try {
             tls::issue_leaf(ca, KeyType::ecdsa_p256, "x", {bad});
@@ -255,7 +260,8 @@ TEST(PkiLeaf, NamesThatAreNeitherDnsNorIpAreRefused) {
             EXPECT_EQ(e.code(), cli::kUsage) << e.what();
         }
     }
-    for (const std::string good : {"localhost", "a.b-c.example", "*.example", "127.0.0.1", "::1"}) {
+    for (const std::string& good : std::vector<std::string>{"localhost", "a.b-c.example", "*.b-c.example", "127.0.0.1", "::1",
+                                   "1password.example", "123.example", std::string(63, 'a') + ".example"}) {
         EXPECT_TRUE(tls::is_valid_san_name(good)) << good;
     }
 }

@@ -7,7 +7,7 @@
 #include <openssl/ssl.h>
 
 #include "cli/exit_codes.hpp"
-#include "render/defaults_report.hpp"
+#include "tls/versions.hpp"
 #include "tls/errors.hpp"
 #include "tls/ossl_ptr.hpp"
 
@@ -106,7 +106,7 @@ std::vector<ProtocolCiphers> ciphers_per_protocol() {
     tls::SslCtxPtr ctx = new_ctx();
     for (int version : stream_protocol_versions()) {
         tls::SslPtr ssl = new_ssl(ctx.get());
-        ProtocolCiphers entry{render::protocol_name(version), {}};
+        ProtocolCiphers entry{tls::protocol_name(version), {}};
         // A version the build left out refuses to be pinned: it enables nothing.
         if (SSL_set_min_proto_version(ssl.get(), version) == 1 &&
             SSL_set_max_proto_version(ssl.get(), version) == 1) {

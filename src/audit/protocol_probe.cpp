@@ -5,7 +5,7 @@
 
 #include "audit/ciphers.hpp"
 #include "cli/exit_codes.hpp"
-#include "render/defaults_report.hpp"
+#include "tls/versions.hpp"
 #include "tls/errors.hpp"
 #include "tls/ossl_ptr.hpp"
 #include "tls/pki.hpp"
@@ -105,7 +105,7 @@ std::vector<ProtocolResult> probe_protocols() {
     }
     std::vector<ProtocolResult> results;
     for (int version : stream_protocol_versions()) {
-        ProtocolResult result{render::protocol_name(version), version, {}};
+        ProtocolResult result{tls::protocol_name(version), version, {}};
         for (const auto& [key, leaf] : leaves) {
             ProtocolResult::Attempt a = attempt(version, ca, leaf);
             a.key = std::string(tls::key_type_name(key));

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <set>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -330,6 +332,33 @@ Snapshot from_json(const nlohmann::ordered_json& doc, std::string_view source) {
     return s;
 }
 
+// JSON lets a key appear twice in an object and nlohmann keeps the last one:
+// a snapshot edited by hand (or two merged badly) would be read as half of
+// each. The parser's callback sees every key with its depth; one set of keys
+// per open object finds the second one.
+class DuplicateKeyCheck {
+  public:
+    explicit DuplicateKeyCheck(std::string_view source) : source_(source) {}
+
+    bool operator()(int depth, nlohmann::json::parse_event_t event, Json& parsed) {
+        using Event = nlohmann::json::parse_event_t;
+        const auto level = static_cast<std::size_t>(depth);
+        if (event == Event::object_start) {
+            keys_.resize(level + 2);
+            keys_[level + 1].clear();
+        } else if (event == Event::key && !keys_[level].insert(parsed.get<std::string>()).second) {
+            throw SnapshotError(fmt::format("{}: the key \"{}\" appears twice in one object; a snapshot "
+                                            "holds each key once (remake it with `sslfeatures snapshot`)",
+                                            source_, parsed.get<std::string>()));
+        }
+        return true;
+    }
+
+  private:
+    std::string_view source_;
+    std::vector<std::set<std::string>> keys_;
+};
+
 Snapshot parse_snapshot(std::string_view text, std::string_view source) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         throw SnapshotError(fmt::format("{}: the file is empty; expected a snapshot made by `sslfeatures snapshot`",
@@ -337,7 +366,7 @@ Snapshot parse_snapshot(std::string_view text, std::string_view source) {
     }
     Json doc;
     try {
-        doc = Json::parse(text);
+        doc = Json::parse(text, DuplicateKeyCheck(source));
     } catch (const nlohmann::json::parse_error& e) {
         const bool at_end = e.byte >= text.size();
         throw SnapshotError(fmt::format("{}: {}: {}", source, line_and_column(text, e.byte > 0 ? e.byte - 1 : 0),

@@ -22,7 +22,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "reflect/groups.hpp"
-#include "render/defaults_report.hpp"
+#include "tls/versions.hpp"
 #include "tls/errors.hpp"
 
 namespace sslfeatures::bench {
@@ -286,8 +286,8 @@ Negotiated read_negotiated(SSL* client) {
 std::string mismatch(const Case& c, const Negotiated& got) {
     std::vector<std::string> wrong;
     if (got.version != c.version) {
-        wrong.push_back(fmt::format("version {} instead of {}", render::protocol_name(got.version),
-                                    render::protocol_name(c.version)));
+        wrong.push_back(fmt::format("version {} instead of {}", tls::protocol_name(got.version),
+                                    tls::protocol_name(c.version)));
     }
     if (got.cipher != c.cipher) wrong.push_back(fmt::format("suite {} instead of {}", got.cipher, c.cipher));
     const bool checks_group = !(got.resumed && c.version != TLS1_3_VERSION);

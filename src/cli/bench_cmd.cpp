@@ -194,25 +194,40 @@ int report_failures(const bench::Outcome& outcome) {
     return kDifferent;
 }
 
-int run_bench(BenchOptions& options) {
+// "no case", and why: the selectors matched nothing, or only cases this
+// library cannot run (the first one's reason tells which).
+std::string no_case_message(const bench::Matrix& matrix) {
+    if (matrix.skipped.empty()) return "the selectors leave no case to run (see 'sslfeatures bench --help')";
+    const bench::Skipped& first = matrix.skipped.front();
+    return fmt::format("the selectors leave no case to run: the {} they pick cannot run here ({}: {})",
+                       matrix.skipped.size(), first.name, first.reason);
+}
+
+// Every check a run makes before its first case, so that --list refuses
+// exactly what a run would: arguments, selectors, pass-through flags and the
+// --benchmark_out directory.
+bench::Matrix checked_matrix(BenchOptions& options) {
     for (const std::string& arg : options.passthrough) {
         if (arg.rfind("--benchmark_", 0) != 0) {
             throw Error(kUsage, fmt::format("unexpected argument '{}' (see 'sslfeatures bench --help')", arg));
         }
     }
     bench::check_selection(options.selection);
-    const bench::Matrix matrix = bench::build_matrix(options.selection);
+    bench::Matrix matrix = bench::build_matrix(options.selection);
+    if (matrix.cases.empty()) throw Error(kUsage, no_case_message(matrix));
+    check_passthrough_values(options.passthrough);
+    return matrix;
+}
+
+int run_bench(BenchOptions& options) {
+    const bench::Matrix matrix = checked_matrix(options);
+    auto display = display_reporter(options.passthrough);
+    FileReport file_report(options.passthrough);
+    initialise_benchmark(options.passthrough, matrix.cases.size(), options.iterations > 0);
     if (options.list) {
         list_cases(matrix);
         return kOk;
     }
-    if (matrix.cases.empty()) {
-        throw Error(kUsage, "the selectors leave no case to run (see 'sslfeatures bench --list')");
-    }
-    check_passthrough_values(options.passthrough);
-    auto display = display_reporter(options.passthrough);
-    FileReport file_report(options.passthrough);
-    initialise_benchmark(options.passthrough, matrix.cases.size(), options.iterations > 0);
 
     bench::RunOptions run;
     run.transport = parse_transport(options.transport);

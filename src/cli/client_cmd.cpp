@@ -36,14 +36,14 @@ int run_client(const ClientOptions& o) {
     const auto timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
     const std::string peer = host_port(o.host, o.port);
 
-    tls::Socket socket = tls::connect_tcp(o.host, o.port, tls::deadline_after(timeout));
+    tls::Socket socket = tls::connect_tcp(o.host, o.port, tls::deadline_after(timeout, "--timeout"));
     if (!o.report) {
         fmt::print("Connected to host '{}' and port {}\n", o.host, o.port);
         std::fflush(stdout);
     }
     tls::Connection conn(ctx.get(), std::move(socket), tls::Role::client, peer);
     tls::expect_peer_name(conn.ssl(), o.host);
-    conn.handshake(tls::deadline_after(timeout));
+    conn.handshake(tls::deadline_after(timeout, "--timeout"));
     if (o.insecure) print_warning(fmt::format("--insecure: the certificate of {} was NOT verified", peer));
 
     if (o.report) {
@@ -56,8 +56,8 @@ int run_client(const ClientOptions& o) {
     }
     std::string data = o.message;
     if (o.from_stdin) data.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    conn.write_all(data, tls::deadline_after(timeout));
-    conn.close_and_drain(tls::deadline_after(timeout));
+    conn.write_all(data, tls::deadline_after(timeout, "--timeout"));
+    conn.close_and_drain(tls::deadline_after(timeout, "--timeout"));
     return kOk;
 }
 

@@ -140,8 +140,10 @@ CLI::Validator name_validator() {
     return CLI::Validator(
         [](std::string& name) -> std::string {
             if (tls::is_valid_san_name(name)) return {};
-            return fmt::format("invalid name '{}'; valid: a DNS name (letters, digits, '-', '_', "
-                               "dots, an optional leading '*.') or an IPv4 or IPv6 address",
+            return fmt::format("invalid name '{}'; valid: a host name (labels of letters, digits and "
+                               "inner hyphens, not all-numeric at the end), a wildcard over the whole "
+                               "leftmost label of a name with two or more labels (*.example.com), or "
+                               "an IPv4 (dotted quad) or IPv6 address",
                                name);
         },
         "NAME");

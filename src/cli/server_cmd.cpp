@@ -19,6 +19,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/tls_options.hpp"
+#include "cli/validators.hpp"
 #include "tls/connection.hpp"
 #include "tls/net.hpp"
 
@@ -124,7 +125,7 @@ class Server {
         try {
             if (!o_.report) say(fmt::format("Connection from host '{}' and port {}\n", from.host, from.port));
             conn.emplace(ctx_.get(), std::move(sock), tls::Role::server, who);
-            conn->handshake(tls::deadline_after(ms(o_.timeout_s)));
+            conn->handshake(tls::deadline_after(ms(o_.timeout_s), "--timeout"));
             if (o_.insecure && !o_.ca_file.empty()) print_warning(fmt::format("--insecure: {} was NOT verified", who));
             if (o_.report) {
                 tls::ReportContext rc;
@@ -134,14 +135,14 @@ class Server {
                 rc.loaded_cas = !o_.ca_file.empty();
                 print_report(*conn, rc, o_);
             }
-            while (auto chunk = conn->read_some(tls::deadline_after(ms(o_.idle_timeout_s)))) {
+            while (auto chunk = conn->read_some(tls::deadline_after(ms(o_.idle_timeout_s), "--idle-timeout"))) {
                 say(tls::python_bytes_repr(*chunk) + "\n");
             }
             conn->close();
             return kOk;
         } catch (const Error& e) {
             print_error(e.what());
-            if (conn) conn->linger(tls::deadline_after(std::chrono::milliseconds(500)));
+            if (conn) conn->linger(tls::deadline_after(std::chrono::milliseconds(500), "--timeout"));
             return e.code();
         }
     }
@@ -183,7 +184,7 @@ Runner setup_server(CLI::App& sub) {
     sub.add_option("-s,--cert", o->cert_file, "Our certificate and private key (PEM)");
     sub.add_flag("--once", o->once, "Serve one connection, then exit with its result's code");
     sub.add_option("--idle-timeout", o->idle_timeout_s, "Seconds a connected client may stay silent (default 30)")
-        ->check(CLI::Range(0.01, 86400.0));
+        ->check(seconds_between(0.01, 86400.0));
     sub.add_option("--max-clients", o->max_clients, "Connections served at once (default 128)")
         ->check(CLI::Range(1, 4096));
     return [o] { return run_server(*o); };

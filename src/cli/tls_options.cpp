@@ -7,11 +7,24 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/validators.hpp"
+#include "tls/versions.hpp"
 
 namespace sslfeatures::cli {
 namespace {
 
 std::mutex output_mutex;
+
+// "[::1]" is how an IPv6 address is written beside a port; the name lookup
+// wants it bare.
+CLI::Validator without_brackets() {
+    return CLI::Validator(
+        [](std::string& host) -> std::string {
+            const bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
+            if (bracketed && host.find(':') != std::string::npos) host = host.substr(1, host.size() - 2);
+            return {};
+        },
+        "");
+}
 
 }  // namespace
 
@@ -30,9 +43,11 @@ tls::ContextOptions TlsOptions::context_options(tls::Role role) const {
 
 void add_tls_options(CLI::App& sub, TlsOptions& o, tls::Role role) {
     const bool client = role == tls::Role::client;
-    sub.add_option("host", o.host, client ? "Host name or address to connect to"
-                                          : "Interface to listen on; '' for every interface")
-        ->required();
+    sub.add_option("host", o.host, client ? "Host name, IPv4 address, or IPv6 address (bare or in brackets: ::1, [::1])"
+                                          : "Interface to listen on: a name or an IPv4 or IPv6 address (bare or in "
+                                            "brackets); '' for every interface")
+        ->required()
+        ->transform(without_brackets());
     sub.add_option("port", o.port, client ? "TCP port" : "TCP port; 0 picks a free one")
         ->required()
         ->check(CLI::Range(client ? 1 : 0, 65535));
@@ -44,8 +59,9 @@ void add_tls_options(CLI::App& sub, TlsOptions& o, tls::Role role) {
         ->check(one_of("protocol", "protocols", std::string(tls::protocol_choices()),
                        [](const std::string& p) { return tls::parse_protocol(p).has_value(); }, "PROTOCOL"));
     sub.add_option("--cipher", o.cipher,
-                   "OpenSSL cipher list for TLS 1.2, or TLS 1.3 suites (TLS_AES_128_GCM_SHA256:...)");
-    sub.add_option("--groups", o.groups, "Key-exchange groups, e.g. X25519:P-256");
+                   "OpenSSL cipher list for TLS 1.2, or TLS 1.3 suites (TLS_AES_128_GCM_SHA256:...)")
+        ->check(non_empty("cipher list"));
+    sub.add_option("--groups", o.groups, "Key-exchange groups, e.g. X25519:P-256")->check(non_empty("group list"));
     sub.add_option("--alpn", o.alpn, "Offer (client) or accept (server) this ALPN protocol; repeatable");
     sub.add_flag("--insecure", o.insecure,
                  client ? "Do NOT verify the server's certificate (every connection warns)"
@@ -56,7 +72,7 @@ void add_tls_options(CLI::App& sub, TlsOptions& o, tls::Role role) {
         ->check(one_of("format", "formats", "text, json",
                        [](const std::string& f) { return f == "text" || f == "json"; }, "FORMAT"));
     sub.add_option("--timeout", o.timeout_s, "Seconds allowed for connecting and for the handshake (default 10)")
-        ->check(CLI::Range(0.01, 3600.0));
+        ->check(seconds_between(0.01, 3600.0));
 }
 
 void print_report(const tls::Connection& conn, const tls::ReportContext& ctx, const TlsOptions& o) {

@@ -1,6 +1,8 @@
 // Option validators whose one-line message names what is valid.
 #pragma once
 
+#include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <string>
 
@@ -18,6 +20,30 @@ inline CLI::Validator one_of(std::string kind, std::string plural, std::string c
             return fmt::format("unknown {} '{}'; valid {}: {}", kind, value, plural, choices);
         },
         std::move(type_name));
+}
+
+// A number of seconds from `min` to `max`. CLI::Range lets "nan" through (every
+// comparison with NaN is false), and a NaN deadline ends every wait at once.
+inline CLI::Validator seconds_between(double min, double max) {
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            char* end = nullptr;
+            const double value = std::strtod(text.c_str(), &end);
+            const bool whole = !text.empty() && end == text.c_str() + text.size();
+            if (whole && std::isfinite(value) && value >= min && value <= max) return {};
+            return fmt::format("invalid number of seconds '{}'; valid: a number from {} to {}", text, min, max);
+        },
+        "SECONDS");
+}
+
+// Refuses an empty value, which would otherwise mean "the default" without a word.
+inline CLI::Validator non_empty(std::string what) {
+    return CLI::Validator(
+        [=](std::string& value) -> std::string {
+            return value.empty() ? fmt::format("the {} is empty; give one or leave the option out", what)
+                                 : std::string();
+        },
+        "");
 }
 
 }  // namespace sslfeatures::cli

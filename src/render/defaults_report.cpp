@@ -14,11 +14,13 @@
 #include "sslfeatures_config.hpp"
 #include "tls/context.hpp"
 #include "tls/errors.hpp"
+#include "tls/versions.hpp"
 
 namespace sslfeatures::render {
 namespace {
 
 using tls::ContextFacts;
+using tls::protocol_name;
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kBitCategories[] = {"options", "verify_mode", "verify_flags",
@@ -255,13 +257,6 @@ NamedBits BitNamer::name(std::string_view category, std::uint64_t value,
         bits.unnamed &= ~row.value.magnitude;
     }
     return bits;
-}
-
-std::string protocol_name(int version) {
-    if (version == SSL3_VERSION) return "SSLv3";
-    if (version == TLS1_VERSION) return "TLSv1";
-    if (version > TLS1_VERSION && version <= 0x03ff) return fmt::format("TLSv1.{}", version - TLS1_VERSION);
-    return fmt::format("0x{:04x}", version);
 }
 
 std::vector<DefaultsPart> live_defaults_parts() {

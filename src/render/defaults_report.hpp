@@ -47,10 +47,6 @@ class BitNamer {
     reflect::Catalogue catalogue_;
 };
 
-// OpenSSL's spelling of a protocol version: "SSLv3", "TLSv1", "TLSv1.2";
-// anything else as four hex digits.
-std::string protocol_name(int version);
-
 // Our secure client and server contexts and the library's TLS_method()
 // context, each made afresh and read back.
 std::vector<DefaultsPart> live_defaults_parts();

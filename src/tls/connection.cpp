@@ -14,12 +14,14 @@ namespace sslfeatures::tls {
 Connection::Connection(SSL_CTX* ctx, Socket socket, Role role, std::string peer)
     : socket_(std::move(socket)), ssl_(SSL_new(ctx)), peer_(std::move(peer)) {
     if (!ssl_) throw cli::Error(cli::kFailure, "cannot create a TLS connection: " + openssl_error_text());
-    SSL_set_fd(ssl_.get(), socket_.fd());
+    if (SSL_set_fd(ssl_.get(), socket_.fd()) != 1) {
+        throw cli::Error(cli::kFailure, "cannot attach the socket to a TLS connection: " + openssl_error_text());
+    }
     SSL_set_app_data(ssl_.get(), this);
     SSL_set_verify(ssl_.get(), SSL_get_verify_mode(ssl_.get()), remember_leaf);
     if (role == Role::client) SSL_set_connect_state(ssl_.get());
     else SSL_set_accept_state(ssl_.get());
-    first_bytes_.install(ssl_.get());
+    peer_messages_.install(ssl_.get());
 }
 
 int Connection::remember_leaf(int ok, X509_STORE_CTX* store) {
@@ -37,8 +39,8 @@ bool Connection::wait_for(int ssl_result, Deadline deadline, const char* doing) 
     int err = SSL_get_error(ssl_.get(), ssl_result);
     if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) return false;
     if (!wait_fd(socket_.fd(), err == SSL_ERROR_WANT_WRITE, deadline)) {
-        throw cli::Error(cli::kTimeout, fmt::format("timed out {} {} (no answer in time; try --timeout)",
-                                                    doing, peer_));
+        throw cli::Error(cli::kTimeout, fmt::format("timed out {} {} (no answer in time; try {})",
+                                                    doing, peer_, deadline.option));
     }
     return true;
 }
@@ -50,7 +52,7 @@ void Connection::handshake(Deadline deadline) {
         int rc = SSL_do_handshake(ssl_.get());
         if (rc == 1) break;
         if (!wait_for(rc, deadline, "in the TLS handshake with")) {
-            throw handshake_error(ssl_.get(), rc, first_bytes_, peer_, presented_leaf_.get());
+            throw handshake_error(ssl_.get(), rc, peer_messages_, peer_, presented_leaf_.get());
         }
     }
     handshake_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -87,7 +89,7 @@ std::optional<std::string> Connection::read_some(Deadline deadline) {
         // A peer that closes without close_notify ends the stream all the same;
         // an alert (say, "certificate required" after a TLS 1.3 handshake) is an error.
         if (err == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_last_error()) >= SSL_AD_REASON_OFFSET) {
-            throw handshake_error(ssl_.get(), rc, first_bytes_, peer_, presented_leaf_.get());
+            throw handshake_error(ssl_.get(), rc, peer_messages_, peer_, presented_leaf_.get());
         }
         ERR_clear_error();
         return std::nullopt;

@@ -46,7 +46,7 @@ class Connection {
     SslPtr ssl_;
     X509Ptr presented_leaf_;
     std::string peer_;
-    FirstBytes first_bytes_;
+    PeerMessages peer_messages_;
     double handshake_ms_ = 0;
 };
 

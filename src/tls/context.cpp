@@ -1,5 +1,6 @@
 #include "tls/context.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
@@ -11,7 +12,9 @@
 
 #include "cli/exit_codes.hpp"
 #include "tls/errors.hpp"
+#include "tls/host_names.hpp"
 #include "tls/net.hpp"
+#include "tls/versions.hpp"
 
 namespace sslfeatures::tls {
 namespace {
@@ -53,7 +56,8 @@ void load_trust(SSL_CTX* ctx, const ContextOptions& o) {
         if (o.role == Role::server) {
             // Tell clients which CAs we accept, so they pick a matching certificate.
             STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(o.ca_file.c_str());
-            if (names != nullptr) SSL_CTX_set_client_CA_list(ctx, names);
+            if (names != nullptr) SSL_CTX_set_client_CA_list(ctx, names);  // takes ownership
+            ERR_clear_error();  // a bundle without names only means no list is sent
         }
     } else if (o.role == Role::client && SSL_CTX_set_default_verify_paths(ctx) != 1) {
         throw cli::Error(cli::kFailure, "cannot load the system's trusted CAs: " + openssl_error_text());
@@ -94,9 +98,55 @@ void set_algorithms(SSL_CTX* ctx, const ContextOptions& o) {
             wire += static_cast<char>(p.size());
             wire += p;
         }
-        SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(wire.data()),
-                                static_cast<unsigned>(wire.size()));
+        // Unlike most of OpenSSL, this one returns 0 on success.
+        if (SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(wire.data()),
+                                    static_cast<unsigned>(wire.size())) != 0) {
+            throw cli::Error(cli::kFailure, "cannot set the ALPN protocols: " + openssl_error_text());
+        }
     }
+}
+
+// Versions: TLS 1.2 or newer, or exactly the one asked for. The system's
+// configuration (openssl.cnf's MinProtocol, MaxProtocol) has already applied
+// to the new context: without -p we only ever raise its minimum, never lower
+// it, and leave its maximum alone.
+void set_versions(SSL_CTX* ctx, const ContextOptions& o) {
+    const int configured_min = static_cast<int>(SSL_CTX_get_min_proto_version(ctx));
+    const int min = o.protocol.value_or(std::max(TLS1_2_VERSION, configured_min));
+    const int max = o.protocol.value_or(static_cast<int>(SSL_CTX_get_max_proto_version(ctx)));
+    if (SSL_CTX_set_min_proto_version(ctx, min) != 1 || SSL_CTX_set_max_proto_version(ctx, max) != 1) {
+        throw cli::Error(cli::kFailure, "cannot set the protocol versions: " + openssl_error_text());
+    }
+}
+
+// Level 2 on every release (1.1.1's contexts start at 1): no RSA or DH key
+// under 2048 bits, no SHA-1 signatures. A system configuration that asks for
+// more keeps it; `--cipher '...:@SECLEVEL=N'` still sets it, in so many words.
+void set_security_level(SSL_CTX* ctx) {
+    SSL_CTX_set_security_level(ctx, std::max(kSecureSecurityLevel, SSL_CTX_get_security_level(ctx)));
+}
+
+// Our own settings can leave nothing to offer: -p TLSv1 with the default,
+// AEAD-only list, or suites the security level forbids. Say so now, before a
+// peer is blamed for a handshake that never left this machine.
+void require_something_to_offer(SSL_CTX* ctx, const ContextOptions& o) {
+    SslPtr ssl(SSL_new(ctx));
+    if (!ssl) throw cli::Error(cli::kFailure, "cannot create a TLS connection: " + openssl_error_text());
+    // NULL when nothing is left (and only then): the versions allowed, and
+    // within them the ciphers allowed, all at this security level.
+    STACK_OF(SSL_CIPHER)* usable = SSL_get1_supported_ciphers(ssl.get());
+    const bool any = usable != nullptr && sk_SSL_CIPHER_num(usable) > 0;
+    sk_SSL_CIPHER_free(usable);
+    ERR_clear_error();
+    if (any) return;
+    const std::string versions = o.protocol ? "-p " + protocol_name(*o.protocol) : "TLS 1.2 and newer";
+    throw cli::Error(cli::kUsage,
+                     fmt::format("no cipher in '{}' can be used with {} at security level {} (the default "
+                                 "list holds TLS 1.2's AEAD suites only; for TLS 1.0 and 1.1 name CBC suites, "
+                                 "e.g. --cipher 'ECDHE+AES+SHA1', and add ':@SECLEVEL=0' where the level "
+                                 "forbids them)",
+                                 o.cipher_list.empty() ? kSecureCipherList : o.cipher_list, versions,
+                                 SSL_CTX_get_security_level(ctx)));
 }
 
 // The server picks the first of its own ALPN protocols that the client offers.
@@ -143,9 +193,8 @@ SslCtxPtr make_secure_context(const ContextOptions& o) {
     SslCtxPtr ctx(SSL_CTX_new(o.role == Role::client ? TLS_client_method() : TLS_server_method()));
     if (!ctx) throw cli::Error(cli::kFailure, "cannot create a TLS context: " + openssl_error_text());
 
-    // TLS 1.2 or newer, unless one exact version was asked for.
-    SSL_CTX_set_min_proto_version(ctx.get(), o.protocol.value_or(TLS1_2_VERSION));
-    SSL_CTX_set_max_proto_version(ctx.get(), o.protocol.value_or(0));
+    set_versions(ctx.get(), o);
+    set_security_level(ctx.get());
     // No compression (CRIME), no renegotiation.
     SSL_CTX_set_options(ctx.get(), SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
     if (o.role == Role::server) {
@@ -154,37 +203,26 @@ SslCtxPtr make_secure_context(const ContextOptions& o) {
         if (!o.alpn.empty()) set_server_alpn(ctx.get(), o.alpn);
     }
     set_algorithms(ctx.get(), o);
+    require_something_to_offer(ctx.get(), o);
     load_identity(ctx.get(), o);
     load_trust(ctx.get(), o);
     set_verification(ctx.get(), o);
     return ctx;
 }
 
-std::optional<int> parse_protocol(std::string_view name) {
-    std::string n;
-    for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (n.rfind("tlsv", 0) == 0) n = n.substr(4);
-    else if (n.rfind("tls", 0) == 0) n = n.substr(3);
-    for (char& c : n) {
-        if (c == '_') c = '.';
-    }
-    if (n == "1" || n == "1.0") return TLS1_VERSION;
-    if (n == "1.1") return TLS1_1_VERSION;
-    if (n == "1.2") return TLS1_2_VERSION;
-    if (n == "1.3") return TLS1_3_VERSION;
-    return std::nullopt;
-}
-
-std::string_view protocol_choices() { return "TLSv1, TLSv1.1, TLSv1.2, TLSv1.3"; }
-
 void expect_peer_name(SSL* ssl, const std::string& host) {
     if (is_ip_literal(host)) {
         // SNI carries names only; the certificate must list the address.
-        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str());
+        if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) != 1) {
+            throw cli::Error(cli::kFailure, fmt::format("cannot expect the address {}: {}", host,
+                                                        openssl_error_text()));
+        }
         return;
     }
-    SSL_set_tlsext_host_name(ssl, host.c_str());
-    SSL_set1_host(ssl, host.c_str());
+    if (SSL_set_tlsext_host_name(ssl, host.c_str()) != 1 || SSL_set1_host(ssl, host.c_str()) != 1) {
+        throw cli::Error(cli::kUsage, fmt::format("cannot use '{}' as the server's name: {}", host,
+                                                  openssl_error_text()));
+    }
 }
 
 }  // namespace sslfeatures::tls

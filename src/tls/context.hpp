@@ -17,6 +17,10 @@ enum class Role { client, server };
 inline constexpr std::string_view kSecureCipherList =
     "ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM:DHE+CHACHA20:!aNULL:!eNULL:!PSK:!SRP:!DSS";
 
+// The secure contexts' security level on every release, unless the system's
+// configuration asks for more.
+inline constexpr int kSecureSecurityLevel = 2;
+
 struct ContextOptions {
     Role role = Role::client;
     std::string ca_file;    // trust these CAs (client: the server's; server: clients')
@@ -37,9 +41,6 @@ void set_cipher_option(ContextOptions& options, const std::string& cipher);
 // Throws cli::Error (exit 2 for bad files or names the user gave, 3 otherwise).
 SslCtxPtr make_secure_context(const ContextOptions& options);
 
-// "TLSv1.2" -> TLS1_2_VERSION, also "1.2", "tls1.2", "tls1_2"; nullopt if unknown.
-std::optional<int> parse_protocol(std::string_view name);
-std::string_view protocol_choices();
 
 // Points `ssl` at the host it is meant to reach: SNI for names, and the name
 // or address its certificate must show.

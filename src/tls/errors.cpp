@@ -76,8 +76,34 @@ std::string alert_name(int alert) {
     return fmt::format("alert {}", alert);
 }
 
+// A handshake_failure names no cause; when it came tells. Before the
+// ServerHello the peer found nothing acceptable in our hello (suites, groups,
+// versions); after it, the suite was agreed and the peer refused something
+// else: most often a client without the certificate the server asked for.
+Error handshake_failure(SSL* ssl, const PeerMessages& messages, const std::string& peer,
+                        const std::string& name) {
+    if (!messages.suite_agreed()) {
+        return Error(cli::kCipherMismatch,
+                     fmt::format("{} refused the handshake (alert: {}); usually no cipher suite "
+                                 "or group in common (try --cipher or --groups)", peer, name));
+    }
+    const bool asked_for_certificate = messages.received(SSL3_MT_CERTIFICATE_REQUEST);
+    if (asked_for_certificate && SSL_get_certificate(ssl) == nullptr) {
+        return Error(cli::kPeerRejected,
+                     fmt::format("{} refused the handshake (alert: {}): it asked for a client "
+                                 "certificate and we had none to present (try -c CERT.pem)", peer, name));
+    }
+    if (asked_for_certificate) {
+        return Error(cli::kPeerRejected,
+                     fmt::format("{} refused the handshake (alert: {}) after asking for our "
+                                 "certificate: it does not accept the one we presented", peer, name));
+    }
+    return Error(cli::kPeerRejected,
+                 fmt::format("{} refused the handshake (alert: {}) after the suite was agreed", peer, name));
+}
+
 // Alerts arrive as reason codes SSL_AD_REASON_OFFSET + the alert number.
-Error alert_error(int alert, const std::string& peer) {
+Error alert_error(SSL* ssl, int alert, const PeerMessages& messages, const std::string& peer) {
     const std::string name = alert_name(alert);
     switch (alert) {
         case SSL_AD_PROTOCOL_VERSION:
@@ -85,9 +111,7 @@ Error alert_error(int alert, const std::string& peer) {
                          fmt::format("{} accepts none of our protocol versions (alert: {}; try -p)", peer, name));
         case SSL_AD_HANDSHAKE_FAILURE:
         case SSL_AD_INSUFFICIENT_SECURITY:
-            return Error(cli::kCipherMismatch,
-                         fmt::format("{} refused the handshake (alert: {}); usually no cipher suite "
-                                     "or group in common (try --cipher or --groups)", peer, name));
+            return handshake_failure(ssl, messages, peer, name);
         default:
             return Error(cli::kPeerRejected, fmt::format("{} refused the connection (alert: {})", peer, name));
     }
@@ -115,25 +139,30 @@ std::string first_error_reason(const char* fallback) {
     return text;
 }
 
-void FirstBytes::install(SSL* ssl) {
+void PeerMessages::install(SSL* ssl) {
     SSL_set_msg_callback(ssl, on_message);
     SSL_set_msg_callback_arg(ssl, this);
 }
 
-void FirstBytes::on_message(int write_p, int, int content_type, const void* buf, size_t len, SSL*,
-                            void* arg) {
-    auto* self = static_cast<FirstBytes*>(arg);
+void PeerMessages::on_message(int write_p, int, int content_type, const void* buf, size_t len, SSL*,
+                              void* arg) {
+    auto* self = static_cast<PeerMessages*>(arg);
+    const auto* bytes = static_cast<const unsigned char*>(buf);
+    if (content_type == SSL3_RT_HANDSHAKE && len > 0) {
+        (write_p != 0 ? self->sent_ : self->received_).set(bytes[0]);
+        return;
+    }
     if (write_p != 0 || content_type != SSL3_RT_HEADER || self->size_ > 0) return;
     self->size_ = std::min(len, sizeof self->bytes_);
-    std::memcpy(self->bytes_, buf, self->size_);
+    std::memcpy(self->bytes_, bytes, self->size_);
 }
 
-bool FirstBytes::looks_like_tls() const {
+bool PeerMessages::looks_like_tls() const {
     // A record starts with a content type (20..24) and major version 3.
     return size_ < 2 || (bytes_[0] >= 20 && bytes_[0] <= 24 && bytes_[1] == 3);
 }
 
-std::string FirstBytes::printable() const {
+std::string PeerMessages::printable() const {
     std::string out;
     for (size_t i = 0; i < size_; ++i) {
         unsigned char c = bytes_[i];
@@ -143,18 +172,18 @@ std::string FirstBytes::printable() const {
     return out;
 }
 
-Error handshake_error(SSL* ssl, int ret, const FirstBytes& first, const std::string& peer,
+Error handshake_error(SSL* ssl, int ret, const PeerMessages& messages, const std::string& peer,
                       X509* presented) {
     const int ssl_error = SSL_get_error(ssl, ret);
     const int saved_errno = errno;
     const unsigned long e = ERR_peek_last_error();
     const int reason = ERR_GET_REASON(e);
 
-    if (first.seen() && !first.looks_like_tls()) {
+    if (messages.seen() && !messages.looks_like_tls()) {
         ERR_clear_error();
         return Error(cli::kNotTls, fmt::format("{} does not speak TLS: it sent '{}'{}", peer,
-                                               first.printable(),
-                                               first.printable().rfind("HTTP", 0) == 0
+                                               messages.printable(),
+                                               messages.printable().rfind("HTTP", 0) == 0
                                                    ? " (a plain HTTP server?)" : ""));
     }
     if (long v = SSL_get_verify_result(ssl); v != X509_V_OK && reason == SSL_R_CERTIFICATE_VERIFY_FAILED) {
@@ -163,7 +192,7 @@ Error handshake_error(SSL* ssl, int ret, const FirstBytes& first, const std::str
     }
     if (reason >= SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256) {
         ERR_clear_error();
-        return alert_error(reason - SSL_AD_REASON_OFFSET, peer);
+        return alert_error(ssl, reason - SSL_AD_REASON_OFFSET, messages, peer);
     }
     switch (reason) {
         case SSL_R_NO_SHARED_CIPHER:

@@ -65,13 +65,13 @@ Endpoint local_endpoint(int fd) {
     return endpoint_of(reinterpret_cast<sockaddr*>(&ss), len);
 }
 
-Deadline deadline_after(std::chrono::milliseconds timeout) {
-    return std::chrono::steady_clock::now() + timeout;
+Deadline deadline_after(std::chrono::milliseconds timeout, std::string_view option) {
+    return {std::chrono::steady_clock::now() + timeout, option};
 }
 
 int millis_left(Deadline deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+        deadline.at - std::chrono::steady_clock::now());
     return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
@@ -83,12 +83,6 @@ bool wait_fd(int fd, bool for_write, Deadline deadline) {
         if (n == 0) return false;
         if (errno != EINTR) return true;  // let the caller's I/O report it
     }
-}
-
-bool is_ip_literal(const std::string& text) {
-    in6_addr a6{};
-    in_addr a4{};
-    return inet_pton(AF_INET, text.c_str(), &a4) == 1 || inet_pton(AF_INET6, text.c_str(), &a6) == 1;
 }
 
 Socket connect_tcp(const std::string& host, int port, Deadline deadline) {
@@ -130,7 +124,7 @@ Socket connect_tcp(const std::string& host, int port, Deadline deadline) {
     const std::string where = fmt::format("{}:{}", bracketed(host), port);
     if (timed_out) {
         throw cli::Error(cli::kTimeout, fmt::format("timed out connecting to {} (is a firewall "
-                                                    "dropping packets? try --timeout)", where));
+                                                    "dropping packets? try {})", where, deadline.option));
     }
     if (last_errno == ECONNREFUSED) {
         throw cli::Error(cli::kRefused, fmt::format("connection to {} refused (is the server "

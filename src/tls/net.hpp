@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include <sys/socket.h>
 
@@ -39,8 +40,13 @@ struct Endpoint {
 Endpoint endpoint_of(const sockaddr* addr, socklen_t len);
 Endpoint local_endpoint(int fd);
 
-using Deadline = std::chrono::steady_clock::time_point;
-Deadline deadline_after(std::chrono::milliseconds timeout);
+// When a step must be done by, and the option that set the limit, so that a
+// timeout's message names the option to raise (--timeout, --idle-timeout).
+struct Deadline {
+    std::chrono::steady_clock::time_point at;
+    std::string_view option;
+};
+Deadline deadline_after(std::chrono::milliseconds timeout, std::string_view option);
 // Milliseconds left until the deadline, at least 0, for poll().
 int millis_left(Deadline deadline);
 
@@ -50,9 +56,6 @@ Socket connect_tcp(const std::string& host, int port, Deadline deadline);
 // Listens on host:port; "" means every interface (IPv6 and IPv4 together
 // where the system allows). Port 0 picks a free port: see local_endpoint().
 Socket listen_tcp(const std::string& host, int port, int backlog = 64);
-
-// True when text is a numeric IPv4 or IPv6 address.
-bool is_ip_literal(const std::string& text);
 
 // Waits until fd is readable (or writable); false on timeout.
 bool wait_fd(int fd, bool for_write, Deadline deadline);

@@ -1,7 +1,7 @@
 #include "tls/pki.hpp"
 
-#include <arpa/inet.h>
 #include <ctime>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 
 #include "cli/exit_codes.hpp"
+#include "tls/host_names.hpp"
 
 namespace sslfeatures::tls {
 namespace {
@@ -138,50 +139,13 @@ void add_key_identifiers(X509* cert, X509* issuer, bool with_authority) {
     if (with_authority) add_extension(cert, issuer, NID_authority_key_identifier, "keyid:always");
 }
 
-bool is_ip_literal(const std::string& name, unsigned char (&bytes)[16], int& length) {
-    if (inet_pton(AF_INET, name.c_str(), bytes) == 1) {
-        length = 4;
-        return true;
-    }
-    if (inet_pton(AF_INET6, name.c_str(), bytes) == 1) {
-        length = 16;
-        return true;
-    }
-    return false;
-}
-
-bool is_dns_label(std::string_view label) {
-    if (label.empty() || label.size() > 63) return false;
-    for (char c : label) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '-' || c == '_';
-        if (!ok) return false;
-    }
-    return true;
-}
-
-bool is_dns_name(std::string_view name) {
-    if (name.empty() || name.size() > 253) return false;
-    if (name.substr(0, 2) == "*.") name.remove_prefix(2);
-    while (true) {
-        const std::size_t dot = name.find('.');
-        if (!is_dns_label(name.substr(0, dot))) return false;
-        if (dot == std::string_view::npos) return true;
-        name.remove_prefix(dot + 1);
-    }
-}
-
 // The entry as it goes on the wire; two spellings of one address (::1 and
 // 0::1) give the same bytes, so duplicates are easy to spot.
 std::pair<int, std::string> san_entry(const std::string& name) {
-    unsigned char bytes[16];
-    int length = 0;
-    if (is_ip_literal(name, bytes, length)) {
-        return {GEN_IPADD, std::string(reinterpret_cast<char*>(bytes), static_cast<std::size_t>(length))};
-    }
-    if (!is_dns_name(name)) {
-        throw cli::Error(cli::kUsage,
-                         fmt::format("'{}' is neither a DNS name nor an IP address", name));
+    if (std::optional<std::string> address = ip_address_bytes(name)) return {GEN_IPADD, *address};
+    if (!is_valid_san_name(name)) {
+        throw cli::Error(cli::kUsage, fmt::format("'{}' is neither a host name, a wildcard name nor an IP address",
+                                                  name));
     }
     std::string lower = name;
     for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
@@ -322,9 +286,7 @@ Issued make_self_signed_leaf(KeyType type, std::string common_name,
 }
 
 bool is_valid_san_name(std::string_view name) {
-    unsigned char bytes[16];
-    int length = 0;
-    return is_ip_literal(std::string(name), bytes, length) || is_dns_name(name);
+    return is_ip_literal(name) || is_host_name(name) || is_wildcard_name(name);
 }
 
 std::string to_pem(X509* cert) {

@@ -65,7 +65,8 @@ Issued issue_leaf(const Issued& ca, KeyType type, std::string common_name,
 Issued make_self_signed_leaf(KeyType type, std::string common_name,
                              std::vector<std::string> names, Validity validity = {});
 
-// True when `name` can go into a subjectAltName (see issue_leaf).
+// True when `name` can go into a subjectAltName (see issue_leaf): an IP
+// literal, a host name or a wildcard name (tls/host_names.hpp).
 bool is_valid_san_name(std::string_view name);
 
 std::string to_pem(X509* cert);

@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 
 #include "render/dotted.hpp"
+#include "tls/host_names.hpp"
 #include "tls/peer_names.hpp"
 
 namespace sslfeatures::tls {

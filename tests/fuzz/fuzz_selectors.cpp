@@ -22,6 +22,7 @@
 #include "fuzz_support.hpp"
 #include "tls/context.hpp"
 #include "tls/pki.hpp"
+#include "tls/versions.hpp"
 
 namespace {
 

@@ -64,7 +64,7 @@ void serve(SSL_CTX* ctx, std::string_view client_bytes) {
     ::shutdown(client.fd(), SHUT_WR);
     try {
         tls::Connection conn(ctx, tls::Socket(fds[0]), tls::Role::server, "client fuzz");
-        conn.handshake(tls::deadline_after(std::chrono::seconds(5)));
+        conn.handshake(tls::deadline_after(std::chrono::seconds(5), "--timeout"));
         conn.close();
     } catch (const cli::Error&) {
         // The one-line reason the server prints for a failed connection.

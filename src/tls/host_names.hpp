@@ -1,0 +1,28 @@
+// What counts as a host name, an IP address literal and a wildcard name: one
+// answer for the client's target, the certificates we make and the report.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sslfeatures::tls {
+
+// A numeric IPv4 address in dotted-quad form (no leading zeros, no short
+// forms such as 1.2.3) or an IPv6 address, as inet_pton reads them.
+bool is_ip_literal(std::string_view text);
+
+// The address's bytes in network order (4 or 16 of them), as a certificate's
+// iPAddress entry holds them; nullopt when `text` is not an IP literal.
+std::optional<std::string> ip_address_bytes(std::string_view text);
+
+// A host name by RFC 1123: dot-separated labels of 1 to 63 letters, digits
+// and hyphens, no hyphen at either end of a label, at most 253 characters,
+// and a last label that is not all digits (so 999.1.1.1 is no name).
+bool is_host_name(std::string_view name);
+
+// "*.example.com": a wildcard for the whole leftmost label only, over a name
+// of at least two labels ("*.com" would cover a whole top-level domain).
+bool is_wildcard_name(std::string_view name);
+
+}  // namespace sslfeatures::tls
