@@ -518,6 +518,21 @@ const Malformed kMalformed[] = {
          return text;
      },
      "/constants/options/values/SSL_OP_ALL: expected an integer of at most 64 bits"},
+    // JSON parsers keep one of two equal keys without a word; a snapshot must not.
+    {"duplicate_key",
+     [](const std::string& g) {
+         std::string text = g;
+         text.insert(text.find("\"schema\""), "\"schema\": \"sslfeatures/snapshot\",\n  ");
+         return text;
+     },
+     "the key \"schema\" appears twice"},
+    {"duplicate_nested_key",
+     [](const std::string& g) {
+         std::string text = g;
+         text.insert(text.find("\"SSL_OP_ALL\""), "\"SSL_OP_ALL\": 1,\n");
+         return text;
+     },
+     "the key \"SSL_OP_ALL\" appears twice"},
 };
 
 class MalformedSnapshot : public ::testing::TestWithParam<Malformed> {};

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/expect.hpp"
 #include "support/process.hpp"
 
 namespace fs = std::filesystem;
@@ -319,38 +320,34 @@ TEST(BenchProgress, ATerminalSeesCaseIOfNAndTheTimeLeft) {
 
 // ---- errors --------------------------------------------------------------------
 
-void expect_usage_error(const std::vector<std::string>& args, const std::string& must_mention) {
+// A usage error of `sslfeatures bench ARGS`.
+void expect_bench_usage_error(const std::vector<std::string>& args, const std::string& must_mention) {
     std::vector<std::string> full{"bench"};
     full.insert(full.end(), args.begin(), args.end());
-    Result r = run_tool(full);
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_EQ(r.out, "");
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_TRUE(r.err.starts_with("sslfeatures: error: ")) << r.err;
-    EXPECT_NE(r.err.find(must_mention), std::string::npos) << r.err;
+    expect_usage_error(full, must_mention);
 }
 
 TEST(BenchErrors, UnknownSelectorsNameWhatTheLibraryOffers) {
-    expect_usage_error({"--group", "x448"}, "'x448'; this library offers groups: x25519, p-256, p-384");
-    expect_usage_error({"--key", "rsa-1024"}, "offers keys: rsa-2048, rsa-3072, rsa-4096, ecdsa-p256");
-    expect_usage_error({"--cipher", "NOPE-CIPHER"}, "TLS_AES_128_GCM_SHA256");
-    expect_usage_error({"--protocol", "tls1.4"}, "protocols: tls1.3, tls1.2");
-    expect_usage_error({"--mode", "zero-rtt"}, "modes: full, session-id, ticket");
+    expect_bench_usage_error({"--group", "x448"}, "'x448'; this library offers groups: x25519, p-256, p-384");
+    expect_bench_usage_error({"--key", "rsa-1024"}, "offers keys: rsa-2048, rsa-3072, rsa-4096, ecdsa-p256");
+    expect_bench_usage_error({"--cipher", "NOPE-CIPHER"}, "TLS_AES_128_GCM_SHA256");
+    expect_bench_usage_error({"--protocol", "tls1.4"}, "protocols: tls1.3, tls1.2");
+    expect_bench_usage_error({"--mode", "zero-rtt"}, "modes: full, session-id, ticket");
 }
 
 TEST(BenchErrors, BadTransportFormatAndFlagsAreUsageErrors) {
-    expect_usage_error({"--transport", "udp"}, "memory, tcp");
-    expect_usage_error({"--benchmark_format=xml"}, "console, json, csv");
-    expect_usage_error({"--benchmark_frobnicate=1"}, "--benchmark_frobnicate");
-    expect_usage_error({"--frobnicate"}, "--frobnicate");
+    expect_bench_usage_error({"--transport", "udp"}, "memory, tcp");
+    expect_bench_usage_error({"--benchmark_format=xml"}, "console, json, csv");
+    expect_bench_usage_error({"--benchmark_frobnicate=1"}, "--benchmark_frobnicate");
+    expect_bench_usage_error({"--frobnicate"}, "--frobnicate");
     // Google Benchmark itself would print its usage and exit 0 for these
-    expect_usage_error({"--benchmark_out_format=xml"}, "json, console, csv");
-    expect_usage_error({"--benchmark_time_unit=h"}, "ns, us, ms, s");
-    expect_usage_error({"--benchmark_repetitions=many"}, "takes a number");
+    expect_bench_usage_error({"--benchmark_out_format=xml"}, "json, console, csv");
+    expect_bench_usage_error({"--benchmark_time_unit=h"}, "ns, us, ms, s");
+    expect_bench_usage_error({"--benchmark_repetitions=many"}, "takes a number");
 }
 
 TEST(BenchErrors, AFilterMatchingNoCaseIsAUsageError) {
-    expect_usage_error({"--quick", "--iterations", "1", "--benchmark_filter=no-such-case"}, "matches no case");
+    expect_bench_usage_error({"--quick", "--iterations", "1", "--benchmark_filter=no-such-case"}, "matches no case");
 }
 
 TEST(BenchErrors, BenchmarkOutIsAllOrNothing) {
@@ -358,7 +355,7 @@ TEST(BenchErrors, BenchmarkOutIsAllOrNothing) {
     const std::string path = dir.path() + "/out.json";
     std::ofstream(path) << "the old run";
     // A run that ends in an error leaves the old file as it was, and no temporary.
-    expect_usage_error({"--quick", "--iterations", "1", "--benchmark_filter=no-such-case", "--benchmark_out=" + path},
+    expect_bench_usage_error({"--quick", "--iterations", "1", "--benchmark_filter=no-such-case", "--benchmark_out=" + path},
                        "matches no case");
     EXPECT_EQ(read_file(path), "the old run");
     EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
@@ -371,7 +368,16 @@ TEST(BenchErrors, BenchmarkOutIsAllOrNothing) {
 }
 
 TEST(BenchErrors, ASelectionWithNoCaseIsAUsageError) {
-    expect_usage_error({"--protocol", "tls1.3", "--group", "rsa"}, "no case");
+    expect_bench_usage_error({"--protocol", "tls1.3", "--group", "rsa"}, "no case");
+}
+
+// --list shows what a run would do, so it refuses what a run refuses.
+TEST(BenchErrors, ListRefusesWhatARunRefuses) {
+    expect_bench_usage_error({"--list", "--protocol", "tls1.3", "--group", "rsa"}, "no case");
+    expect_bench_usage_error({"--list", "--benchmark_format=xml"}, "console, json, csv");
+    expect_bench_usage_error({"--list", "--benchmark_repetitions=many"}, "takes a number");
+    expect_bench_usage_error({"--list", "--benchmark_frobnicate=1"}, "--benchmark_frobnicate");
+    expect_bench_usage_error({"--list", "stray"}, "'stray'");
 }
 
 TEST(BenchErrors, IanaSuiteNamesSelectToo) {

@@ -5,20 +5,11 @@
 #include <filesystem>
 #include <sys/stat.h>
 
+#include "support/expect.hpp"
 #include "support/process.hpp"
 
 namespace sslfeatures::testing {
 namespace {
-
-void expect_usage_error(const std::vector<std::string>& args, const std::string& must_mention) {
-    Result r = run_tool(args);
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_EQ(r.out, "") << "nothing on stdout for a usage error";
-    ASSERT_FALSE(r.err.empty());
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_EQ(r.err.rfind("sslfeatures: error: ", 0), 0u) << r.err;
-    EXPECT_NE(r.err.find(must_mention), std::string::npos) << r.err;
-}
 
 TEST(Cli, UnknownCategoryNamesTheValidOnes) {
     expect_usage_error({"features", "--category", "bogus"}, "'bogus'");
@@ -43,6 +34,22 @@ TEST(Cli, AllAndCategoryTogetherAreRefused) {
 
 TEST(Cli, MissingOptionValueIsAUsageError) {
     expect_usage_error({"features", "--format"}, "--format");
+}
+
+// NaN passes every range check (each comparison is false) and would end
+// every wait at once; infinity and garbage are refused as well.
+TEST(Cli, TimeoutsMustBeFiniteNumbersInRange) {
+    for (const std::string value : {"nan", "-nan", "NaN", "inf", "0", "1e9", "10s", ""}) {
+        SCOPED_TRACE(value);
+        expect_usage_error({"client", "localhost", "1", "--timeout", value}, "--timeout");
+        expect_usage_error({"server", "localhost", "0", "-s", "x.pem", "--idle-timeout", value}, "--idle-timeout");
+    }
+}
+
+TEST(Cli, EmptyCipherOrGroupListsAreRefused) {
+    expect_usage_error({"client", "localhost", "1", "--cipher", ""}, "the cipher list is empty");
+    expect_usage_error({"client", "localhost", "1", "--groups", ""}, "the group list is empty");
+    expect_usage_error({"server", "localhost", "0", "--cipher", ""}, "the cipher list is empty");
 }
 
 TEST(Cli, HelpDocumentsExitCodesAndCategories) {

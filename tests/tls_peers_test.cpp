@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "support/certs.hpp"
+#include "support/openssl_cli.hpp"
 #include "support/process.hpp"
 
 namespace sslfeatures::testing {
@@ -63,6 +64,13 @@ std::string report_value(const std::string& report, const std::string& title) {
     std::smatch m;
     std::regex re(std::regex_replace(title, std::regex(R"([()])"), R"(\$&)") + R"(\.* (.*)\n)");
     return std::regex_search(report, m, re) ? m[1].str() : "<missing " + title + ">";
+}
+
+// A failure: the cause's exit code and one line on stderr that names it.
+void expect_failure(const Result& r, int code, const std::string& must_mention) {
+    EXPECT_EQ(r.exit_code, code) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(must_mention), std::string::npos) << r.err;
 }
 
 // --- Interoperability -------------------------------------------------------
@@ -184,6 +192,22 @@ TEST(Interop, ClientCertificateIsRequiredWhenTheServerHasACa) {
     EXPECT_NE(server.proc.output().find("sent no certificate"), std::string::npos) << server.proc.output();
 }
 
+// TLS 1.2 answers a missing client certificate with handshake_failure, the
+// same alert as "no suite in common"; it comes after the ServerHello, when
+// the suite is already agreed, so it is the peer refusing us (22), not 21.
+TEST(Interop, ATls12ServerAskingForACertificateWeLackRefusesUsAndSaysTryC) {
+    OpensslServer theirs(certs().localhost, {"-tls1_2", "-Verify", "1", "-CAfile", certs().ca});
+    ASSERT_FALSE(theirs.port.empty()) << theirs.proc.output();
+    expect_failure(client({"localhost", theirs.port, "-a", certs().ca}), 22, "try -c");
+
+    OurServer ours({"-a", certs().ca, "-p", "TLSv1.2"});
+    ASSERT_FALSE(ours.port.empty());
+    expect_failure(client({"localhost", ours.port, "-a", certs().ca}), 22, "asked for a client certificate");
+    // With the certificate, the same servers let us in.
+    OpensslServer again(certs().localhost, {"-tls1_2", "-Verify", "1", "-CAfile", certs().ca});
+    EXPECT_EQ(client({"localhost", again.port, "-a", certs().ca, "-c", certs().client}).exit_code, 0);
+}
+
 TEST(Interop, IPv6AndEveryInterface) {
     OurServer server({}, "");
     ASSERT_FALSE(server.port.empty());
@@ -195,12 +219,6 @@ TEST(Interop, IPv6AndEveryInterface) {
 }
 
 // --- Failures: one line, the cause's exit code -------------------------------
-
-void expect_failure(const Result& r, int code, const std::string& must_mention) {
-    EXPECT_EQ(r.exit_code, code) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_NE(r.err.find(must_mention), std::string::npos) << r.err;
-}
 
 struct CertCase {
     const char* name;
@@ -312,11 +330,67 @@ TEST(Failures, PlainHttpPeer) {
     expect_failure(client({"127.0.0.1", peer.port()}), 14, "does not speak TLS: it sent 'HTTP/'");
 }
 
+// -p TLSv1 with the default list (TLS 1.2's AEAD suites) cannot offer a
+// single suite: that is our configuration, found before connecting, not a
+// peer with nothing in common. A silent peer would otherwise time out (12).
+TEST(Failures, SettingsThatLeaveNothingToOfferAreRefusedBeforeConnecting) {
+    RawPeer silent(RawPeer::Mode::silent);
+    for (const std::string version : {"TLSv1", "TLSv1.1"}) {
+        SCOPED_TRACE(version);
+        expect_failure(client({"127.0.0.1", silent.port(), "-p", version, "--timeout", "2"}), 2,
+                       "can be used with -p " + version);
+        expect_failure(client({"127.0.0.1", std::to_string(refused_port()), "-p", version}), 2, "--cipher");
+        Result server = run_tool({"server", "127.0.0.1", "0", "-s", certs().localhost, "-p", version});
+        expect_failure(server, 2, "can be used with -p " + version);
+        EXPECT_EQ(server.out.find("Listening"), std::string::npos) << server.out;
+    }
+}
+
+// The security level is at least 2 on every release (1.1.1 starts contexts
+// at 1): a 1024-bit RSA key (80 bits of security) is refused by our server
+// and, presented by a peer, by our client. The key comes from the openssl
+// command; the peer runs at level 0 so that it can present it.
+TEST(Failures, KeysBelowSecurityLevelTwoAreRefusedOnEveryRelease) {
+    TempDir dir;
+    const std::string pem = dir.path() + "/rsa1024.pem";
+    Result made = openssl({"req", "-x509", "-newkey", "rsa:1024", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                           "-addext", "subjectAltName=DNS:localhost", "-keyout", pem, "-out", dir.path() + "/c.pem"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    write_file(pem, read_file(dir.path() + "/c.pem") + read_file(pem));
+    expect_failure(run_tool({"server", "127.0.0.1", "0", "-s", pem}), 2, "too small");
+
+    OpensslServer weak(pem, {"-cipher", "DEFAULT:@SECLEVEL=0"});
+    ASSERT_FALSE(weak.port.empty()) << weak.proc.output();
+    Result r = client({"localhost", weak.port, "-a", pem});
+    EXPECT_NE(r.exit_code, 0) << "a 1024-bit server key was accepted";
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
 TEST(Failures, UsageErrorsNameTheValidChoices) {
     expect_failure(client({"localhost", "443", "-p", "SSLv2"}), 2, "valid protocols: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3");
     expect_failure(client({"localhost", "99999"}), 2, "port");
     expect_failure(run_tool({"server", "127.0.0.1", "0"}), 2, "-s FILE.pem");
     expect_failure(client({"localhost", "443", "-a", "/nonexistent/ca.crt"}), 2, "/nonexistent/ca.crt");
+}
+
+// A client that completes the handshake and then says nothing: the server's
+// message names the option that bounds that wait, not --timeout.
+TEST(Server, AnIdleClientsTimeoutNamesIdleTimeout) {
+    OurServer server({"--once", "--idle-timeout", "0.3"});
+    ASSERT_FALSE(server.port.empty());
+    Background silent({"openssl", "s_client", "-connect", "127.0.0.1:" + server.port, "-CAfile", certs().ca});
+    EXPECT_EQ(server.proc.wait(10s), 12) << server.proc.output();
+    EXPECT_NE(server.proc.output().find("try --idle-timeout"), std::string::npos) << server.proc.output();
+}
+
+// "[::1]" is how an IPv6 address is written beside a port; both forms work.
+TEST(Interop, BracketedIPv6AddressesAreAccepted) {
+    OurServer server({}, "[::1]");
+    ASSERT_FALSE(server.port.empty()) << server.proc.output();
+    EXPECT_EQ(client({"[::1]", server.port, "-a", certs().ca}).exit_code, 0);
+    EXPECT_EQ(client({"::1", server.port, "-a", certs().ca}).exit_code, 0);
+    expect_failure(client({"[localhost]", server.port}), 11, "cannot resolve host '[localhost]'");
+    EXPECT_NE(run_tool({"client", "--help"}).out.find("[::1]"), std::string::npos);
 }
 
 // --- A server that keeps serving ---------------------------------------------
