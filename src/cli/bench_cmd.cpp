@@ -111,7 +111,7 @@ class FileReport {
         std::erase_if(args, [](const std::string& a) { return a == "--benchmark_out" || a.starts_with("--benchmark_out="); });
         if (path_.empty()) throw Error(kUsage, "--benchmark_out needs a file name: --benchmark_out=FILE");
         // A directory that is missing or unwritable fails now, not after the run.
-        util::StagedFile probe(path_, {});
+        util::check_writable(path_);
         reporter_ = make_reporter(flag_value(args, "--benchmark_out_format"));
         reporter_->SetOutputStream(&text_);
         reporter_->SetErrorStream(&text_);
