@@ -22,6 +22,7 @@
 #include "bench/svg.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "cli/validators.hpp"
 #include "util/atomic_file.hpp"
 
@@ -182,8 +183,10 @@ bench::Transport parse_transport(const std::string& name) {
 }
 
 void list_cases(const bench::Matrix& matrix) {
-    for (const bench::Case& c : matrix.cases) fmt::print("{}\n", c.name());
-    for (const bench::Skipped& s : matrix.skipped) fmt::print("{}  skipped: {}\n", s.name, s.reason);
+    std::string text;
+    for (const bench::Case& c : matrix.cases) text += fmt::format("{}\n", c.name());
+    for (const bench::Skipped& s : matrix.skipped) text += fmt::format("{}  skipped: {}\n", s.name, s.reason);
+    print_out(text);
 }
 
 int report_failures(const bench::Outcome& outcome) {
@@ -200,6 +203,7 @@ int run_bench(BenchOptions& options) {
             throw Error(kUsage, fmt::format("unexpected argument '{}' (see 'sslfeatures bench --help')", arg));
         }
     }
+    check_cout();
     bench::check_selection(options.selection);
     const bench::Matrix matrix = bench::build_matrix(options.selection);
     if (options.list) {
@@ -220,7 +224,10 @@ int run_bench(BenchOptions& options) {
     if (options.iterations > 0) run.iterations = options.iterations;
     run.progress = isatty(STDERR_FILENO) == 1;
     const bench::Outcome outcome = bench::run_cases(matrix, run, display.get(), file_report.reporter());
-    if (lists_only(options.passthrough)) return kOk;  // Google Benchmark listed the cases and ran none
+    if (lists_only(options.passthrough)) {
+        finish_out();  // Google Benchmark listed the cases and ran none
+        return kOk;
+    }
     if (outcome.results.empty()) {
         const std::string why = outcome.engine_message.empty() ? "" : fmt::format(" (Google Benchmark: {})", outcome.engine_message);
         throw Error(kUsage, fmt::format("--benchmark_filter '{}' matches no case that can run{}; see 'sslfeatures "
@@ -231,6 +238,7 @@ int run_bench(BenchOptions& options) {
     file_report.add_to(files);
     if (!options.svg.empty()) files.push_back({options.svg, bench::render_svg(outcome)});
     util::write_files_atomically(files);
+    finish_out();  // the display reporter's table, which Google Benchmark does not check
     return report_failures(outcome);
 }
 

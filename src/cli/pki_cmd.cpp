@@ -16,6 +16,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "cli/validators.hpp"
 #include "tls/pki.hpp"
 #include "util/atomic_file.hpp"
@@ -114,10 +115,9 @@ int run_pki(const PkiOptions& options) {
     // All three are staged before the first is renamed: a full disk or an
     // unwritable directory changes none of them.
     util::write_files_atomically(files);
-    for (const OutputFile& f : files) fmt::print("wrote {}\n", f.path);
-    if (std::fflush(stdout) != 0) {
-        throw Error(kFailure, fmt::format("cannot write to standard output: {}", std::strerror(errno)));
-    }
+    std::string wrote;
+    for (const OutputFile& f : files) wrote += fmt::format("wrote {}\n", f.path);
+    print_out(wrote);
     return kOk;
 }
 

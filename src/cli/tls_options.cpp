@@ -1,19 +1,12 @@
 #include "cli/tls_options.hpp"
 
-#include <cstdio>
-#include <mutex>
-
 #include <fmt/format.h>
 
 #include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "cli/validators.hpp"
 
 namespace sslfeatures::cli {
-namespace {
-
-std::mutex output_mutex;
-
-}  // namespace
 
 tls::ContextOptions TlsOptions::context_options(tls::Role role) const {
     tls::ContextOptions c;
@@ -70,9 +63,7 @@ void print_report(const tls::Connection& conn, const tls::ReportContext& ctx, co
         out = tls::report_text(lines);
         if (o.verbose) out += tls::peer_certificate_text(conn);
     }
-    std::lock_guard lock(output_mutex);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    print_out(out);
 }
 
 }  // namespace sslfeatures::cli
