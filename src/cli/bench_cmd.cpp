@@ -265,7 +265,8 @@ Runner setup_bench(CLI::App& sub) {
                        [](const std::string& t) { return t == "memory" || t == "tcp"; }, "TRANSPORT"));
     sub.add_option("--iterations", options->iterations, "Exactly N handshakes per case (for smoke tests)")
         ->check(CLI::Range(1L, 100000000L));
-    sub.add_option("--svg", options->svg, "Also write a chart of handshakes per second to FILE (atomically)");
+    sub.add_option("--svg", options->svg, "Also write a chart of handshakes per second to FILE (atomically)")
+        ->check(file_name());
     sub.add_flag("--list", options->list, "List the cases the selectors pick, and the skipped ones, and exit");
     sub.footer(fmt::format("Google Benchmark's flags pass through: --benchmark_filter=REGEX, "
                            "--benchmark_repetitions=N, --benchmark_min_time=SECONDS, "

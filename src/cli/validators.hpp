@@ -20,4 +20,15 @@ inline CLI::Validator one_of(std::string kind, std::string plural, std::string c
         std::move(type_name));
 }
 
+// Rejects an empty FILE: open("") fails, and an empty -o used to mean
+// standard output, which is what leaving the option out means.
+inline CLI::Validator file_name() {
+    return CLI::Validator(
+        [](std::string& path) -> std::string {
+            if (!path.empty()) return {};
+            return "the file name is empty; name a file, or leave the option out for standard output";
+        },
+        "FILE");
+}
+
 }  // namespace sslfeatures::cli
