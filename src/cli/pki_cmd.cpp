@@ -86,7 +86,13 @@ void make_directories(const std::filesystem::path& dir) {
         }
         const int err = errno;
         struct stat st {};
-        if (::stat(partial.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
+        const bool present = ::stat(partial.c_str(), &st) == 0;
+        if (present && S_ISDIR(st.st_mode)) continue;
+        // mkdir says EEXIST for a file in the way: name that file instead.
+        if (present) {
+            throw Error(kFailure, fmt::format("cannot create directory '{}': '{}' is not a directory (remove "
+                                              "it or choose another DIR)", dir.string(), partial.string()));
+        }
         throw Error(kFailure, fmt::format("cannot create directory '{}': {}", partial.string(),
                                           std::strerror(err)));
     }
@@ -112,8 +118,8 @@ int run_pki(const PkiOptions& options) {
 
     fill_contents(files, *type, options);
     make_directories(options.dir);
-    // All three are staged before the first is renamed: a full disk or an
-    // unwritable directory changes none of them.
+    // All three are checked (a directory in the way), then staged, before the
+    // first is renamed: a full disk or an unwritable directory changes none.
     util::write_files_atomically(files);
     std::string wrote;
     for (const OutputFile& f : files) wrote += fmt::format("wrote {}\n", f.path);
