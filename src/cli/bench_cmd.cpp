@@ -216,6 +216,7 @@ int run_bench(BenchOptions& options) {
     check_passthrough_values(options.passthrough);
     auto display = display_reporter(options.passthrough);
     FileReport file_report(options.passthrough);
+    if (!options.svg.empty()) util::check_writable(options.svg);  // fails now, not after the run
     initialise_benchmark(options.passthrough, matrix.cases.size(), options.iterations > 0);
 
     bench::RunOptions run;
