@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 #include <openssl/ssl.h>
@@ -565,6 +568,29 @@ TEST(MalformedSnapshot, DirectoryAndMissingFileNameTheChoices) {
         EXPECT_NE(r.err.find(path + ": "), std::string::npos) << r.err;
         EXPECT_NE(r.err.find("openssl-1.1.1w"), std::string::npos) << r.err;  // the tables it could have meant
     }
+}
+
+// Unreadable rather than missing: the reason must be the system's. Root
+// reads any file, so as root the tool runs as nobody (setpriv).
+TEST(MalformedSnapshot, AnUnreadableFileSaysPermissionDenied) {
+    TempDir dir;
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);  // nobody may look in, but not read the file
+    const std::string path = dir.path() + "/snapshot.json";
+    write_file(path, "{}\n");
+    ASSERT_EQ(::chmod(path.c_str(), 0), 0);
+    std::vector<std::string> argv{env_or_fail("SSLFEATURES_BIN"), "diff", path, "openssl-3.0.22"};
+    if (::geteuid() == 0) argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+    Result r;
+    try {
+        r = run(argv);
+    } catch (const std::exception& e) {
+        GTEST_SKIP() << "cannot run the tool as nobody: " << e.what();
+    }
+    if (r.exit_code == 126 || r.exit_code == 127) GTEST_SKIP() << "cannot run the tool as nobody: " << r.err;
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("sslfeatures: error: " + path + ": cannot read it: Permission denied;"), std::string::npos)
+        << r.err;
 }
 
 }  // namespace

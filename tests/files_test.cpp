@@ -205,22 +205,7 @@ TEST(FilesAnywhere, AMissingParentIsOneLineAndNoFile) {
     }
 }
 
-TEST(FilesAnywhere, AFullStandardOutputIsOneLineAndExit3) {
-    for (const Writer& w : single_file_writers()) {
-        SCOPED_TRACE(w.name);
-        std::vector<std::string> args = w.args_for("-");
-        args.erase(std::find(args.begin(), args.end(), "-o"), args.end());  // print instead
-        std::string command = "exec \"$0\"";
-        for (std::size_t i = 0; i < args.size(); ++i) command += " \"$" + std::to_string(i + 1) + "\"";
-        std::vector<std::string> argv = {"sh", "-c", command + " > /dev/full", env_or_fail("SSLFEATURES_BIN")};
-        argv.insert(argv.end(), args.begin(), args.end());
-        Result r = run(argv);
-        EXPECT_EQ(r.exit_code, kFailureExit) << r.err;
-        EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
-        EXPECT_NE(r.err.find("standard output"), std::string::npos) << r.err;
-        EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
-    }
-}
+// A full standard output: paths_test.cpp (FullStdout), on a device of its own.
 
 }  // namespace
 }  // namespace sslfeatures::testing

@@ -457,5 +457,17 @@ TEST(Pki, DirectoryProblemsAreOneLine) {
     EXPECT_EQ(r.out, "");
 }
 
+TEST(Pki, AFileInDirsPathIsNamedAsNotADirectory) {
+    TempDir tmp;
+    const std::string file = tmp.path() + "/plain";
+    write_file(file, "x\n");
+    Result r = run_tool({"pki", file + "/sub", "--key", "ecdsa-p256"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_EQ(count_of(r.err, "\n"), 1u) << r.err;
+    EXPECT_NE(r.err.find("'" + file + "' is not a directory"), std::string::npos) << r.err;
+    EXPECT_EQ(read_file(file), "x\n");
+    EXPECT_EQ(r.out, "");
+}
+
 }  // namespace
 }  // namespace sslfeatures::testing

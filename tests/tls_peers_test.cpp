@@ -266,6 +266,15 @@ TEST(Failures, ConnectionRefused) {
     expect_failure(client({"127.0.0.1", std::to_string(refused_port())}), 10, "refused");
 }
 
+// 192.0.2.1 is TEST-NET-1 (RFC 5737), for documentation: never this machine's.
+TEST(Failures, ServerOnAnAddressThatIsNotThisMachinesSaysSo) {
+    Result r = run_tool({"server", "192.0.2.1", "0", "-s", certs().localhost});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("'192.0.2.1' is not an address of this machine"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("in use"), std::string::npos) << r.err;
+}
+
 TEST(Failures, NameThatDoesNotResolve) {
     expect_failure(client({"no-such-host.invalid", "443"}), 11, "cannot resolve host 'no-such-host.invalid'");
 }

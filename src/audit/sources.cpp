@@ -5,8 +5,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -41,6 +42,13 @@ std::string choices() {
     return text;
 }
 
+struct FileDescriptor {
+    int fd = -1;
+    ~FileDescriptor() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
 }  // namespace
 
 std::string tables_dir() {
@@ -62,26 +70,32 @@ std::vector<std::string> reference_names() {
     return names;
 }
 
+// open() and read() rather than a stream: a stream keeps no reason for its
+// failure, and "Permission denied" is what the user needs to hear. Each errno
+// is taken before anything else (choices() lists a directory) can change it.
 std::string read_snapshot_file(const std::string& path, std::size_t limit) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-        throw SnapshotError(fmt::format("{}: is a directory; give {}", path, choices()));
+    const FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (file.fd < 0) {
+        const int err = errno;
+        throw SnapshotError(fmt::format("{}: cannot read it: {}; give {}", path, std::strerror(err), choices()));
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw SnapshotError(fmt::format("{}: cannot read it: {}; give {}", path, std::strerror(errno), choices()));
+    struct stat st {};
+    if (::fstat(file.fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        throw SnapshotError(fmt::format("{}: is a directory; give {}", path, choices()));
     }
     std::string text;
     char buffer[1 << 16];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    for (;;) {
+        const ssize_t n = ::read(file.fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw SnapshotError(fmt::format("{}: read error: {}", path, std::strerror(errno)));
+        if (n == 0) return text;
+        text.append(buffer, static_cast<std::size_t>(n));
         if (text.size() > limit) {
             throw SnapshotError(fmt::format("{}: larger than {} MiB, far more than any snapshot; not a snapshot",
                                             path, limit >> 20));
         }
     }
-    if (in.bad()) throw SnapshotError(fmt::format("{}: read error: {}", path, std::strerror(errno)));
-    return text;
 }
 
 Loaded load_snapshot(std::string_view spec) {

@@ -22,6 +22,7 @@
 #include "bench/svg.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "cli/validators.hpp"
 #include "util/atomic_file.hpp"
 
@@ -111,7 +112,7 @@ class FileReport {
         std::erase_if(args, [](const std::string& a) { return a == "--benchmark_out" || a.starts_with("--benchmark_out="); });
         if (path_.empty()) throw Error(kUsage, "--benchmark_out needs a file name: --benchmark_out=FILE");
         // A directory that is missing or unwritable fails now, not after the run.
-        util::StagedFile probe(path_, {});
+        util::check_writable(path_);
         reporter_ = make_reporter(flag_value(args, "--benchmark_out_format"));
         reporter_->SetOutputStream(&text_);
         reporter_->SetErrorStream(&text_);
@@ -182,8 +183,10 @@ bench::Transport parse_transport(const std::string& name) {
 }
 
 void list_cases(const bench::Matrix& matrix) {
-    for (const bench::Case& c : matrix.cases) fmt::print("{}\n", c.name());
-    for (const bench::Skipped& s : matrix.skipped) fmt::print("{}  skipped: {}\n", s.name, s.reason);
+    std::string text;
+    for (const bench::Case& c : matrix.cases) text += fmt::format("{}\n", c.name());
+    for (const bench::Skipped& s : matrix.skipped) text += fmt::format("{}  skipped: {}\n", s.name, s.reason);
+    print_out(text);
 }
 
 int report_failures(const bench::Outcome& outcome) {
@@ -212,6 +215,7 @@ bench::Matrix checked_matrix(BenchOptions& options) {
             throw Error(kUsage, fmt::format("unexpected argument '{}' (see 'sslfeatures bench --help')", arg));
         }
     }
+    check_cout();
     bench::check_selection(options.selection);
     bench::Matrix matrix = bench::build_matrix(options.selection);
     if (matrix.cases.empty()) throw Error(kUsage, no_case_message(matrix));
@@ -223,6 +227,7 @@ int run_bench(BenchOptions& options) {
     const bench::Matrix matrix = checked_matrix(options);
     auto display = display_reporter(options.passthrough);
     FileReport file_report(options.passthrough);
+    if (!options.svg.empty()) util::check_writable(options.svg);  // fails now, not after the run
     initialise_benchmark(options.passthrough, matrix.cases.size(), options.iterations > 0);
     if (options.list) {
         list_cases(matrix);
@@ -235,7 +240,10 @@ int run_bench(BenchOptions& options) {
     if (options.iterations > 0) run.iterations = options.iterations;
     run.progress = isatty(STDERR_FILENO) == 1;
     const bench::Outcome outcome = bench::run_cases(matrix, run, display.get(), file_report.reporter());
-    if (lists_only(options.passthrough)) return kOk;  // Google Benchmark listed the cases and ran none
+    if (lists_only(options.passthrough)) {
+        finish_out();  // Google Benchmark listed the cases and ran none
+        return kOk;
+    }
     if (outcome.results.empty()) {
         const std::string why = outcome.engine_message.empty() ? "" : fmt::format(" (Google Benchmark: {})", outcome.engine_message);
         throw Error(kUsage, fmt::format("--benchmark_filter '{}' matches no case that can run{}; see 'sslfeatures "
@@ -246,6 +254,7 @@ int run_bench(BenchOptions& options) {
     file_report.add_to(files);
     if (!options.svg.empty()) files.push_back({options.svg, bench::render_svg(outcome)});
     util::write_files_atomically(files);
+    finish_out();  // the display reporter's table, which Google Benchmark does not check
     return report_failures(outcome);
 }
 
@@ -272,7 +281,8 @@ Runner setup_bench(CLI::App& sub) {
                        [](const std::string& t) { return t == "memory" || t == "tcp"; }, "TRANSPORT"));
     sub.add_option("--iterations", options->iterations, "Exactly N handshakes per case (for smoke tests)")
         ->check(CLI::Range(1L, 100000000L));
-    sub.add_option("--svg", options->svg, "Also write a chart of handshakes per second to FILE (atomically)");
+    sub.add_option("--svg", options->svg, "Also write a chart of handshakes per second to FILE (atomically)")
+        ->check(file_name());
     sub.add_flag("--list", options->list, "List the cases the selectors pick, and the skipped ones, and exit");
     sub.footer(fmt::format("Google Benchmark's flags pass through: --benchmark_filter=REGEX, "
                            "--benchmark_repetitions=N, --benchmark_min_time=SECONDS, "

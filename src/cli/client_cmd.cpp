@@ -1,7 +1,6 @@
 // `sslfeatures client HOST PORT`: safe_tls.py's client (verify the server,
 // send a message, close) and, with --report, test_tls.py's report.
 #include <chrono>
-#include <cstdio>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -10,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "cli/tls_options.hpp"
 #include "tls/connection.hpp"
 #include "tls/net.hpp"
@@ -38,8 +38,7 @@ int run_client(const ClientOptions& o) {
 
     tls::Socket socket = tls::connect_tcp(o.host, o.port, tls::deadline_after(timeout, "--timeout"));
     if (!o.report) {
-        fmt::print("Connected to host '{}' and port {}\n", o.host, o.port);
-        std::fflush(stdout);
+        print_out(fmt::format("Connected to host '{}' and port {}\n", o.host, o.port));
     }
     tls::Connection conn(ctx.get(), std::move(socket), tls::Role::client, peer);
     tls::expect_peer_name(conn.ssl(), o.host);

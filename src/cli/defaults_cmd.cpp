@@ -47,7 +47,8 @@ Runner setup_defaults(CLI::App& sub) {
         ->check(one_of("format", "formats", std::string(kFormats),
                        [](const std::string& f) { return f == "text" || f == "json"; }, "FORMAT"));
     sub.add_option("-o,--output", options->output,
-                   "Write to FILE (atomically) instead of standard output");
+                   "Write to FILE (atomically) instead of standard output")
+        ->check(file_name());
     return [options] { return run_defaults(*options); };
 }
 

@@ -71,7 +71,8 @@ Runner setup_diff(CLI::App& sub) {
                                                 "build flags and speed")
         ->check(one_of("part", "parts", fmt::format("{}", fmt::join(audit::ignorable_ids(), ", ")),
                        [](const std::string& id) { return audit::is_ignorable_id(id); }, "PART"));
-    sub.add_option("-o,--output", options->output, "Write to FILE (atomically) instead of standard output");
+    sub.add_option("-o,--output", options->output, "Write to FILE (atomically) instead of standard output")
+        ->check(file_name());
     return [options] { return run_diff(*options); };
 }
 

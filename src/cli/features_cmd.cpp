@@ -86,7 +86,8 @@ Runner setup_features(CLI::App& sub) {
         ->check(one_of("format", "formats", format_names(),
                        [](const std::string& f) { return render::parse_format(f).has_value(); }, "FORMAT"));
     sub.add_option("-o,--output", options->output,
-                   "Write to FILE (atomically) instead of standard output");
+                   "Write to FILE (atomically) instead of standard output")
+        ->check(file_name());
     return [options] { return run_features(*options); };
 }
 

@@ -16,6 +16,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "cli/validators.hpp"
 #include "tls/pki.hpp"
 #include "util/atomic_file.hpp"
@@ -85,7 +86,13 @@ void make_directories(const std::filesystem::path& dir) {
         }
         const int err = errno;
         struct stat st {};
-        if (::stat(partial.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
+        const bool present = ::stat(partial.c_str(), &st) == 0;
+        if (present && S_ISDIR(st.st_mode)) continue;
+        // mkdir says EEXIST for a file in the way: name that file instead.
+        if (present) {
+            throw Error(kFailure, fmt::format("cannot create directory '{}': '{}' is not a directory (remove "
+                                              "it or choose another DIR)", dir.string(), partial.string()));
+        }
         throw Error(kFailure, fmt::format("cannot create directory '{}': {}", partial.string(),
                                           std::strerror(err)));
     }
@@ -111,13 +118,12 @@ int run_pki(const PkiOptions& options) {
 
     fill_contents(files, *type, options);
     make_directories(options.dir);
-    // All three are staged before the first is renamed: a full disk or an
-    // unwritable directory changes none of them.
+    // All three are checked (a directory in the way), then staged, before the
+    // first is renamed: a full disk or an unwritable directory changes none.
     util::write_files_atomically(files);
-    for (const OutputFile& f : files) fmt::print("wrote {}\n", f.path);
-    if (std::fflush(stdout) != 0) {
-        throw Error(kFailure, fmt::format("cannot write to standard output: {}", std::strerror(errno)));
-    }
+    std::string wrote;
+    for (const OutputFile& f : files) wrote += fmt::format("wrote {}\n", f.path);
+    print_out(wrote);
     return kOk;
 }
 

@@ -18,6 +18,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "cli/tls_options.hpp"
 #include "cli/validators.hpp"
 #include "tls/connection.hpp"
@@ -44,13 +45,6 @@ struct ServerOptions : TlsOptions {
     double idle_timeout_s = 30;
     int max_clients = 128;
 };
-
-void say(const std::string& line) {
-    static std::mutex m;
-    std::lock_guard lock(m);
-    std::fwrite(line.data(), 1, line.size(), stdout);
-    std::fflush(stdout);
-}
 
 // Counts the connections in progress, so a stopping server can let them end.
 class ActiveConnections {
@@ -99,17 +93,26 @@ class Server {
             }).detach();
         }
         const bool idle = active_.wait_idle(ms(o_.timeout_s));
-        std::fprintf(stderr, "sslfeatures: server stopped%s\n",
-                     idle ? "" : " (connections still open were cut)");
+        const int code = output_lost_ ? kFailure : kOk;
+        if (!output_lost_) {
+            std::fprintf(stderr, "sslfeatures: server stopped%s\n", idle ? "" : " (connections still open were cut)");
+        }
         if (!idle) {
             // Threads still use OpenSSL: leave without running its exit-time cleanup.
             std::fflush(stdout);
-            std::_Exit(kOk);
+            std::_Exit(code);
         }
-        return kOk;
+        return code;
     }
 
   private:
+    // What clients send can no longer be shown: stop, as for SIGTERM, and exit
+    // 3. Only the first connection to find out says so.
+    void stop_unheard(const StdoutError& e) {
+        if (!output_lost_.exchange(true)) print_error(e.what());
+        g_stop = true;
+    }
+
     // Waits for one of the --max-clients slots, but not past a stop request:
     // with every slot held by slow clients, SIGTERM must still end the server.
     bool take_slot() {
@@ -123,7 +126,7 @@ class Server {
         const std::string who = fmt::format("client {}", from.python_repr());
         std::optional<tls::Connection> conn;
         try {
-            if (!o_.report) say(fmt::format("Connection from host '{}' and port {}\n", from.host, from.port));
+            if (!o_.report) print_out(fmt::format("Connection from host '{}' and port {}\n", from.host, from.port));
             conn.emplace(ctx_.get(), std::move(sock), tls::Role::server, who);
             conn->handshake(tls::deadline_after(ms(o_.timeout_s), "--timeout"));
             if (o_.insecure && !o_.ca_file.empty()) print_warning(fmt::format("--insecure: {} was NOT verified", who));
@@ -136,10 +139,13 @@ class Server {
                 print_report(*conn, rc, o_);
             }
             while (auto chunk = conn->read_some(tls::deadline_after(ms(o_.idle_timeout_s), "--idle-timeout"))) {
-                say(tls::python_bytes_repr(*chunk) + "\n");
+                print_out(tls::python_bytes_repr(*chunk) + "\n");
             }
             conn->close();
             return kOk;
+        } catch (const StdoutError& e) {
+            stop_unheard(e);
+            return e.code();
         } catch (const Error& e) {
             print_error(e.what());
             if (conn) conn->linger(tls::deadline_after(std::chrono::milliseconds(500), "--timeout"));
@@ -157,6 +163,7 @@ class Server {
     tls::Socket listener_;
     std::counting_semaphore<> slots_;
     ActiveConnections active_;
+    std::atomic<bool> output_lost_{false};
 };
 
 int run_server(const ServerOptions& o) {
@@ -171,7 +178,7 @@ int run_server(const ServerOptions& o) {
     const std::string line = fmt::format("Listening at interface '{}' and port {}\n", o.host, port);
     // The report's layout starts with its own "Interface" line; keep stdout to it.
     if (o.report) std::fprintf(stderr, "%s", line.c_str());
-    else say(line);
+    else print_out(line);
     Server server(o, std::move(ctx), std::move(listener));
     return server.run();
 }

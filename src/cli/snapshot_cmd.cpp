@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/validators.hpp"
 #include "reflect/library_info.hpp"
 
 namespace sslfeatures::cli {
@@ -38,7 +39,8 @@ int run_snapshot(const SnapshotOptions& options) {
 Runner setup_snapshot(CLI::App& sub) {
     auto options = std::make_shared<SnapshotOptions>();
     sub.add_option("-o,--output", options->output,
-                   "Write to FILE (atomically) instead of standard output");
+                   "Write to FILE (atomically) instead of standard output")
+        ->check(file_name());
     sub.add_flag("--with-bench", options->with_bench,
                  "Also run the quick handshake set (5 repetitions, about 10 s) and record its rates");
     sub.add_flag("--portable", options->portable,

@@ -1,18 +1,14 @@
 #include "cli/tls_options.hpp"
 
-#include <cstdio>
-#include <mutex>
-
 #include <fmt/format.h>
 
 #include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
 #include "cli/validators.hpp"
 #include "tls/versions.hpp"
 
 namespace sslfeatures::cli {
 namespace {
-
-std::mutex output_mutex;
 
 // "[::1]" is how an IPv6 address is written beside a port; the name lookup
 // wants it bare.
@@ -86,9 +82,7 @@ void print_report(const tls::Connection& conn, const tls::ReportContext& ctx, co
         out = tls::report_text(lines);
         if (o.verbose) out += tls::peer_certificate_text(conn);
     }
-    std::lock_guard lock(output_mutex);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    print_out(out);
 }
 
 }  // namespace sslfeatures::cli

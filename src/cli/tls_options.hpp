@@ -35,7 +35,8 @@ struct TlsOptions {
 void add_tls_options(CLI::App& sub, TlsOptions& o, tls::Role role);
 
 // Prints the report of a finished handshake (text or JSON) and, with -v, the
-// peer's certificate. One block, flushed, so concurrent servers don't interleave.
+// peer's certificate. One block, flushed, so concurrent servers don't interleave;
+// throws StdoutError when standard output cannot be written.
 void print_report(const tls::Connection& conn, const tls::ReportContext& ctx, const TlsOptions& o);
 
 }  // namespace sslfeatures::cli

@@ -46,4 +46,15 @@ inline CLI::Validator non_empty(std::string what) {
         "");
 }
 
+// Rejects an empty FILE: open("") fails, and an empty -o used to mean
+// standard output, which is what leaving the option out means.
+inline CLI::Validator file_name() {
+    return CLI::Validator(
+        [](std::string& path) -> std::string {
+            if (!path.empty()) return {};
+            return "the file name is empty; name a file, or leave the option out for standard output";
+        },
+        "FILE");
+}
+
 }  // namespace sslfeatures::cli

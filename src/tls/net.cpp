@@ -27,6 +27,18 @@ std::string bracketed(const std::string& host) {
     return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
+// What to do when bind() or listen() failed, by its cause.
+std::string listen_hint(int err, const std::string& host) {
+    switch (err) {
+        case EADDRNOTAVAIL:
+            return fmt::format("'{}' is not an address of this machine; give one of its own, or '' for "
+                               "every interface", host);
+        case EADDRINUSE: return "the port is in use; pick another, or 0 for a free one";
+        case EACCES: return "ports below 1024 need privileges; pick a higher one";
+        default: return "is the port in use, or below 1024 without privileges?";
+    }
+}
+
 }  // namespace
 
 Socket::~Socket() {
@@ -170,10 +182,10 @@ Socket listen_tcp(const std::string& host, int port, int backlog) {
     Socket s = host.empty() ? try_listen(nullptr, AF_INET6) : try_listen(host.c_str(), AF_UNSPEC);
     if (!s && host.empty()) s = try_listen(nullptr, AF_INET);  // a host without IPv6
     if (!s) {
-        throw cli::Error(cli::kFailure, fmt::format("cannot listen on {}:{}: {} (is the port in "
-                                                    "use, or below 1024 without privileges?)",
+        const int err = errno;
+        throw cli::Error(cli::kFailure, fmt::format("cannot listen on {}:{}: {} ({})",
                                                     host.empty() ? "*" : bracketed(host), port,
-                                                    std::strerror(errno)));
+                                                    std::strerror(err), listen_hint(err, host)));
     }
     return s;
 }
