@@ -20,4 +20,9 @@ std::string wrap(std::string_view text, std::size_t width = kDottedLineWidth,
 // One report line (possibly wrapped), with a trailing newline.
 std::string dotted_line(std::string_view title, const std::vector<std::string>& values);
 
+// The same, but each item stays whole whatever spaces it holds: a signature
+// scheme never parts from its code point ("rsa_pss_rsae_sha256 (0x0804)").
+// Items without spaces wrap exactly as dotted_line wraps them.
+std::string dotted_items(std::string_view title, const std::vector<std::string>& items);
+
 }  // namespace sslfeatures::render
