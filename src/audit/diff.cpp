@@ -202,14 +202,13 @@ struct Leaves {
 
 std::string scalar_text(const Json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); }
 
-// A list item by its name; with its code point when it has one, since
-// OpenSSL gives two signature schemes the same name (rsa_pss_rsae_sha256 and
-// rsa_pss_pss_sha256 are both "RSASSA-PSS+SHA256").
+// A list item by its name. Signature schemes, {name, code, hex}, read as
+// they do everywhere else: "ecdsa_secp256r1_sha256 (0x0403)".
 std::string item_label(const Json& item) {
     if (!item.is_object() || !item.contains("name")) return scalar_text(item);
-    std::string label = scalar_text(item["name"]);
-    if (item.contains("hex")) label += "(" + scalar_text(item["hex"]) + ")";
-    return label;
+    const std::string name = scalar_text(item["name"]);
+    const std::string hex = item.contains("hex") ? scalar_text(item["hex"]) : std::string();
+    return hex.empty() || hex == name ? name : fmt::format("{} ({})", name, hex);
 }
 
 void flatten(const Json& j, const std::string& path, Leaves& out) {

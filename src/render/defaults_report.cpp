@@ -96,15 +96,6 @@ std::string groups_text(const ContextFacts& f) {
     return f.hello.ok ? list_text(f.hello.groups) : not_readable(f);
 }
 
-std::string signature_text(const ContextFacts& f) {
-    if (!f.hello.ok) return not_readable(f);
-    std::vector<std::string> items;
-    for (const auto& s : f.hello.signature_algorithms) {
-        items.push_back(fmt::format("{}(0x{:04x})", s.name, s.code));
-    }
-    return list_text(items);
-}
-
 // "off (SSL_OP_NO_TICKET)" or "on (no SSL_OP_NO_TICKET)": what the option
 // bit says, nothing more (compression also needs zlib and a willing peer).
 std::string option_state(bool set, std::string_view option) {
@@ -126,7 +117,19 @@ NamedBits cache_mode_bits(const ContextFacts& f, const BitNamer& namer) {
 struct Line {
     std::string_view title;
     std::string value;
+    // Instead of value: a list whose items hold spaces and wrap whole.
+    std::vector<std::string> items = {};
 };
+
+// Each scheme with its code point, "ecdsa_secp256r1_sha256 (0x0403)".
+Line signature_line(const ContextFacts& f) {
+    constexpr std::string_view title = "Signature algorithms";
+    if (!f.hello.ok) return {title, not_readable(f)};
+    if (f.hello.signature_algorithms.empty()) return {title, "none"};
+    std::vector<std::string> items;
+    for (const auto& s : f.hello.signature_algorithms) items.push_back(fmt::format("{}", s));
+    return {title, {}, std::move(items)};
+}
 
 std::vector<Line> part_lines(const ContextFacts& f, const BitNamer& namer) {
     return {
@@ -142,7 +145,7 @@ std::vector<Line> part_lines(const ContextFacts& f, const BitNamer& namer) {
         {"TLS 1.2 and older ciphers", list_text(f.tls12_ciphers)},
         {"TLS 1.3 cipher suites", list_text(f.tls13_suites)},
         {"Key-exchange groups", groups_text(f)},
-        {"Signature algorithms", signature_text(f)},
+        signature_line(f),
         {"Session cache mode", bits_text(cache_mode_bits(f, namer))},
         {"Session cache size", fmt::format("{} sessions", f.session_cache_size)},
         {"Session timeout", fmt::format("{} seconds", f.session_timeout)},
@@ -155,7 +158,9 @@ std::vector<Line> part_lines(const ContextFacts& f, const BitNamer& namer) {
 
 std::string part_text(const DefaultsPart& part, const BitNamer& namer) {
     std::string out = center(" " + part.title + " ", kLineWidth, '-') + "\n";
-    for (const Line& line : part_lines(part.facts, namer)) out += dotted_line(line.title, {line.value});
+    for (const Line& line : part_lines(part.facts, namer)) {
+        out += line.items.empty() ? dotted_line(line.title, {line.value}) : dotted_items(line.title, line.items);
+    }
     return out + "\n";
 }
 
@@ -192,7 +197,7 @@ void add_hello_json(Json& j, const ContextFacts& f) {
     j["groups"] = f.hello.groups;
     Json schemes = Json::array();
     for (const auto& s : f.hello.signature_algorithms) {
-        schemes.push_back({{"name", s.name}, {"code", s.code}, {"hex", fmt::format("0x{:04x}", s.code)}});
+        schemes.push_back({{"name", s.name()}, {"code", s.code().value_or(0)}, {"hex", s.hex()}});
     }
     j["signature_algorithms"] = schemes;
 }
