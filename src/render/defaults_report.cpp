@@ -102,6 +102,21 @@ std::string option_state(bool set, std::string_view option) {
     return set ? fmt::format("off ({})", option) : fmt::format("on (no {})", option);
 }
 
+// Python's check_hostname: a name to check, and SSL_VERIFY_PEER so that a
+// mismatch ends the handshake.
+std::string host_check_text(const tls::HostCheck& h) {
+    if (h.on()) return "on: " + h.how;
+    if (h.name_checked) return "off: a name is set, but without SSL_VERIFY_PEER a mismatch is not fatal";
+    return "off: connections are given no host name (no SSL_set1_host)";
+}
+
+// Python's hostname_checks_common_name.
+std::string cn_fallback_text(const tls::HostCheck& h) {
+    constexpr std::string_view flag = "X509_CHECK_FLAG_NEVER_CHECK_SUBJECT";
+    return h.subject_cn_fallback ? fmt::format("on when a certificate has no DNS name (no {})", flag)
+                                 : fmt::format("off ({})", flag);
+}
+
 // The two bit sets whose 0 has a name of its own.
 NamedBits verify_mode_bits(const ContextFacts& f, const BitNamer& namer) {
     return namer.name("verify_mode", static_cast<std::uint64_t>(f.verify_mode), "SSL_VERIFY_NONE");
@@ -141,6 +156,8 @@ std::vector<Line> part_lines(const ContextFacts& f, const BitNamer& namer) {
         {"Verify mode", bits_text(verify_mode_bits(f, namer))},
         {"Verify flags", bits_text(namer.name("verify_flags", f.verify_flags))},
         {"Host name check flags", bits_text(namer.name("hostname_checks", f.host_flags))},
+        {"Host name check", host_check_text(f.host_check)},
+        {"Subject CN fallback", cn_fallback_text(f.host_check)},
         {"Security level", std::to_string(f.security_level)},
         {"TLS 1.2 and older ciphers", list_text(f.tls12_ciphers)},
         {"TLS 1.3 cipher suites", list_text(f.tls13_suites)},
@@ -202,11 +219,20 @@ void add_hello_json(Json& j, const ContextFacts& f) {
     j["signature_algorithms"] = schemes;
 }
 
+// What `sslfeatures client` does to each connection beyond its context
+// (client_cmd.cpp), applied to a probe SSL so that the host name check is read
+// back rather than restated.
+tls::ConnectionSetup client_setup() {
+    return {"SSL_set1_host per connection",
+            [](SSL* ssl) { tls::expect_peer_name(ssl, "www.example.com"); }};
+}
+
 ContextFacts secure_facts(tls::Role role) {
     tls::ContextOptions options;
     options.role = role;  // no CA file: a client trusts the system store
     tls::SslCtxPtr ctx = tls::make_secure_context(options);
-    return tls::read_context_facts(ctx.get());
+    // The server names no host for a client certificate to match.
+    return tls::read_context_facts(ctx.get(), role == tls::Role::client ? client_setup() : tls::ConnectionSetup{});
 }
 
 ContextFacts library_facts() {
@@ -224,6 +250,11 @@ Json part_json(const ContextFacts& f, const BitNamer& namer) {
     j["verify_mode"] = bits_json(verify_mode_bits(f, namer));
     j["verify_flags"] = bits_json(namer.name("verify_flags", f.verify_flags));
     j["host_flags"] = bits_json(namer.name("hostname_checks", f.host_flags));
+    j["host_name_check"] = {{"on", f.host_check.on()},
+                            {"name_checked", f.host_check.name_checked},
+                            {"verify_peer", f.host_check.verify_peer},
+                            {"how", f.host_check.how.empty() ? Json(nullptr) : Json(f.host_check.how)}};
+    j["subject_cn_fallback"] = f.host_check.subject_cn_fallback;
     j["security_level"] = f.security_level;
     j["ciphers_tls12"] = f.tls12_ciphers;
     j["ciphersuites_tls13"] = f.tls13_suites;
