@@ -382,6 +382,16 @@ TEST(Version1, SignatureChangesBetweenTablesAreNamedByTheRegistry) {
     }
 }
 
+// 3.5 adds the brainpool schemes, whose names alone nearly fill a line.
+TEST(Version1, TextNeverPartsASchemeFromItsCodePoint) {
+    Result r = run_tool({"diff", "openssl-3.0.22", "openssl-3.5.7"});
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+    ASSERT_NE(r.out.find("ecdsa_brainpoolP512r1tls13_sha512 (0x081c)"), std::string::npos) << r.out;
+    for (const std::string& line : lines_of(r.out)) {
+        EXPECT_FALSE(std::regex_search(line, std::regex(R"(^\s+\(0x[0-9a-f]{4}\))"))) << line;
+    }
+}
+
 // ---- diff: the known changes between real releases --------------------------------
 
 TEST(Diff, FindsWhatChangedFrom111To30) {

@@ -29,6 +29,11 @@ std::string fill(const std::vector<std::string>& units, std::size_t width, std::
     return out + line;
 }
 
+bool is_code_point(std::string_view word) {
+    return word.size() == 8 && word.substr(0, 3) == "(0x" && word.back() == ')' &&
+           word.substr(3, 4).find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 std::string padded(std::string_view title) {
     std::string text(title);
     if (text.size() < kDottedTitleWidth) text.append(kDottedTitleWidth - text.size(), '.');
@@ -39,6 +44,15 @@ std::string padded(std::string_view title) {
 
 std::string wrap(std::string_view text, std::size_t width, std::string_view indent) {
     return fill(words_of(text), width, indent);
+}
+
+std::string wrap_keeping_code_points(std::string_view text, std::size_t width, std::string_view indent) {
+    std::vector<std::string> units;
+    for (std::string& word : words_of(text)) {
+        if (is_code_point(word) && !units.empty()) units.back() += ' ' + word;
+        else units.push_back(std::move(word));
+    }
+    return fill(units, width, indent);
 }
 
 std::string dotted_line(std::string_view title, const std::vector<std::string>& values) {
