@@ -85,7 +85,7 @@ std::string exact_version(const std::string& version_text) {
 TEST(Snapshot, FollowsTheSchema) {
     const json& s = live_snapshot();
     EXPECT_EQ(s.at("schema"), "sslfeatures/snapshot");
-    EXPECT_EQ(s.at("schema_version"), 1);
+    EXPECT_EQ(s.at("schema_version"), 2);
     EXPECT_EQ(s.at("tool").at("name"), "sslfeatures");
     EXPECT_TRUE(std::regex_match(s.at("created").get<std::string>(),
                                  std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
@@ -231,17 +231,37 @@ std::string reference_for(const std::string& version, bool& exact) {
     return best;
 }
 
+// A scheme's code point as either schema version writes it: version 1
+// "RSA-SHA256(0x0401)", version 2 "rsa_pkcs1_sha256 (0x0401)".
+std::string code_point_of(const std::string& scheme) {
+    std::smatch m;
+    return std::regex_search(scheme, m, std::regex(R"(\((0x[0-9a-f]{4})\)$)")) ? m[1].str() : scheme;
+}
+
+// What schema versions 1 and 2 have in common: signature schemes by code
+// point alone (version 2 renamed them), without the fields version 2 added.
+json common_content(json doc) {
+    doc.erase("schema_version");
+    for (auto& scheme : doc.at("signature_algorithms")) scheme = code_point_of(scheme.get<std::string>());
+    for (auto& [id, part] : doc.at("defaults").items()) {
+        part.erase("host_name_check");
+        part.erase("subject_cn_fallback");
+        for (auto& scheme : part.at("signature_algorithms")) scheme.erase("name");
+    }
+    return doc;
+}
+
 TEST(ReferenceTable, TheRunningLibrarysTableEqualsItsLiveSnapshot) {
     Result r = run_tool({"snapshot", "--portable"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    json live = json::parse(r.out);
+    json live = common_content(json::parse(r.out));
     const std::string version = exact_version(live.at("library").at("library_version"));
     ASSERT_FALSE(version.empty());
     bool exact = false;
     const std::string name = reference_for(version, exact);
     ASSERT_FALSE(name.empty()) << "tables/ has no table for OpenSSL " << version
                                << "; run scripts/make-reference-tables.sh and commit it";
-    json table = read_json(table_path(name));
+    json table = common_content(read_json(table_path(name)));
     for (json* doc : {&live, &table}) {
         doc->erase("created");
         doc->erase("tool");
@@ -276,6 +296,103 @@ TEST(ReferenceTable, EveryTableIsAPortableSnapshotOfTheVersionItIsNamedFor) {
         ++tables;
     }
     EXPECT_GE(tables, 3);
+}
+
+// ---- version 1 snapshots: OpenSSL's names, read as the registry's ------------------
+
+// The IANA TLS SignatureScheme registry's names for the code points the
+// reference tables hold, and for the TLS 1.2 pairs it only reserves the names
+// `openssl s_server -trace` prints (ssl/t1_trce.c).
+const std::map<std::string, std::string> kIanaNames = {
+    {"0x0201", "rsa_pkcs1_sha1"},         {"0x0202", "dsa_sha1"},
+    {"0x0203", "ecdsa_sha1"},             {"0x0301", "rsa_pkcs1_sha224"},
+    {"0x0302", "dsa_sha224"},             {"0x0303", "ecdsa_sha224"},
+    {"0x0401", "rsa_pkcs1_sha256"},       {"0x0402", "dsa_sha256"},
+    {"0x0403", "ecdsa_secp256r1_sha256"}, {"0x0501", "rsa_pkcs1_sha384"},
+    {"0x0502", "dsa_sha384"},             {"0x0503", "ecdsa_secp384r1_sha384"},
+    {"0x0601", "rsa_pkcs1_sha512"},       {"0x0602", "dsa_sha512"},
+    {"0x0603", "ecdsa_secp521r1_sha512"}, {"0x0804", "rsa_pss_rsae_sha256"},
+    {"0x0805", "rsa_pss_rsae_sha384"},    {"0x0806", "rsa_pss_rsae_sha512"},
+    {"0x0807", "ed25519"},                {"0x0808", "ed448"},
+    {"0x0809", "rsa_pss_pss_sha256"},     {"0x080a", "rsa_pss_pss_sha384"},
+    {"0x080b", "rsa_pss_pss_sha512"},     {"0x081a", "ecdsa_brainpoolP256r1tls13_sha256"},
+    {"0x081b", "ecdsa_brainpoolP384r1tls13_sha384"}, {"0x081c", "ecdsa_brainpoolP512r1tls13_sha512"},
+    {"0x0904", "mldsa44"},                {"0x0905", "mldsa65"},
+    {"0x0906", "mldsa87"},
+};
+
+std::string iana_scheme(const std::string& code) { return kIanaNames.at(code) + " (" + code + ")"; }
+
+// A version 1 table as version 2 writes the same library, renamed by this
+// test's own copy of the registry.
+json as_version_2(json doc) {
+    doc["schema_version"] = 2;
+    for (auto& scheme : doc.at("signature_algorithms")) scheme = iana_scheme(code_point_of(scheme));
+    for (auto& [id, part] : doc.at("defaults").items()) {
+        for (auto& scheme : part.at("signature_algorithms")) scheme["name"] = kIanaNames.at(scheme.at("hex"));
+    }
+    return doc;
+}
+
+std::vector<std::string> table_names() {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(env_or_fail("SF_TEST_TABLES"))) {
+        if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
+    }
+    return names;
+}
+
+TEST(Version1, EveryTableEqualsItsCopyInTheRegistrysNames) {
+    TempDir dir;
+    for (const std::string& name : table_names()) {
+        const json table = read_json(table_path(name));
+        ASSERT_EQ(table.at("schema_version"), 1) << name << ": the tables were made by version 1";
+        const std::string copy = dir.path() + "/" + name + "-v2.json";
+        write_file(copy, as_version_2(table).dump(2));
+        for (const auto& [from, to] : {std::pair{name, copy}, std::pair{copy, name}}) {
+            const json d = diff_json(from, to, 0);
+            EXPECT_TRUE(d.at("equal").get<bool>()) << from << " -> " << to << ": " << d.at("sections").dump();
+        }
+    }
+}
+
+// The schemes one table offers and the other does not, by the code points the
+// raw tables hold, named as the registry names them.
+TEST(Version1, SignatureChangesBetweenTablesAreNamedByTheRegistry) {
+    for (const auto& [old_name, new_name] : {std::pair{"openssl-1.1.1w", "openssl-3.0.22"},
+                                             std::pair{"openssl-3.0.22", "openssl-3.5.7"}}) {
+        const json old_table = read_json(table_path(old_name));
+        const json new_table = read_json(table_path(new_name));
+        std::set<std::string> old_codes, new_codes;
+        for (const auto& s : old_table.at("signature_algorithms")) old_codes.insert(code_point_of(s));
+        for (const auto& s : new_table.at("signature_algorithms")) new_codes.insert(code_point_of(s));
+        std::set<std::string> added, removed;
+        for (const auto& c : new_codes) if (!old_codes.count(c)) added.insert(iana_scheme(c));
+        for (const auto& c : old_codes) if (!new_codes.count(c)) removed.insert(iana_scheme(c));
+        ASSERT_FALSE(added.empty() && removed.empty()) << old_name << " -> " << new_name;
+
+        std::set<std::string> reported_added, reported_removed;
+        const json d = diff_json(old_name, new_name, 1);
+        for (const auto& section : d.at("sections")) {
+            if (section.at("id") != "signature_algorithms") continue;
+            for (const auto& c : section.at("changes")) {
+                if (c.at("change") == "added") reported_added.insert(c.at("name").get<std::string>());
+                if (c.at("change") == "removed") reported_removed.insert(c.at("name").get<std::string>());
+            }
+        }
+        EXPECT_EQ(reported_added, added) << old_name << " -> " << new_name;
+        EXPECT_EQ(reported_removed, removed) << old_name << " -> " << new_name;
+    }
+}
+
+// 3.5 adds the brainpool schemes, whose names alone nearly fill a line.
+TEST(Version1, TextNeverPartsASchemeFromItsCodePoint) {
+    Result r = run_tool({"diff", "openssl-3.0.22", "openssl-3.5.7"});
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+    ASSERT_NE(r.out.find("ecdsa_brainpoolP512r1tls13_sha512 (0x081c)"), std::string::npos) << r.out;
+    for (const std::string& line : lines_of(r.out)) {
+        EXPECT_FALSE(std::regex_search(line, std::regex(R"(^\s+\(0x[0-9a-f]{4}\))"))) << line;
+    }
 }
 
 // ---- diff: the known changes between real releases --------------------------------
@@ -501,8 +618,11 @@ const Malformed kMalformed[] = {
      [](const std::string& g) { return with(g, [](json& d) { d["schema"] = "sslfeatures/defaults"; }); },
      "/schema: this is a 'sslfeatures/defaults' document"},
     {"schema_version",
-     [](const std::string& g) { return with(g, [](json& d) { d["schema_version"] = 2; }); },
-     "/schema_version: schema version 2"},
+     [](const std::string& g) { return with(g, [](json& d) { d["schema_version"] = 3; }); },
+     "/schema_version: schema version 3 is not one this sslfeatures reads (it reads 1 to 2)"},
+    {"version_1_scheme_without_code_point",
+     [](const std::string& g) { return with(g, [](json& d) { d["signature_algorithms"][1] = "RSA-SHA256"; }); },
+     "/signature_algorithms/1: 'RSA-SHA256' is not a signature scheme"},
     {"wrong_type",
      [](const std::string& g) {
          return with(g, [](json& d) { d["constants"]["options"]["values"]["SSL_OP_ALL"] = "all"; });

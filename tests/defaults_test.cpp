@@ -4,17 +4,28 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <memory>
+#include <regex>
 #include <set>
 #include <sstream>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <openssl/ssl.h>
 
+#include "support/certs.hpp"
 #include "support/openssl_cli.hpp"
 #include "support/process.hpp"
 #include "support/tool_json.hpp"
 
 namespace sslfeatures::testing {
 namespace {
+
+using namespace std::chrono_literals;
 
 constexpr std::size_t kTitleWidth = 36;
 constexpr std::size_t kWrapWidth = 70;
@@ -60,7 +71,7 @@ struct RawContext {
 TEST(DefaultsJson, FollowsTheSchema) {
     const auto& d = doc();
     EXPECT_EQ(d.at("schema"), "sslfeatures/defaults");
-    EXPECT_EQ(d.at("schema_version"), 1);
+    EXPECT_EQ(d.at("schema_version"), 2);
     EXPECT_TRUE(d.at("openssl").at("library").is_string());
     EXPECT_EQ(d.at("openssl").at("library_number").get<unsigned long>(), OpenSSL_version_num());
     for (const char* part : {"client", "server", "library_default"}) {
@@ -73,6 +84,8 @@ TEST(DefaultsJson, FollowsTheSchema) {
         EXPECT_TRUE(p.at("ciphersuites_tls13").is_array()) << part;
         EXPECT_TRUE(p.at("session_timeout").is_number_integer()) << part;
         EXPECT_TRUE(p.at("no_compression").is_boolean()) << part;
+        EXPECT_TRUE(p.at("host_name_check").at("on").is_boolean()) << part;
+        EXPECT_TRUE(p.at("subject_cn_fallback").is_boolean()) << part;
         // The ClientHello probe works on every supported release.
         EXPECT_TRUE(p.at("groups").is_array()) << part << ": " << p.value("hello_probe_error", "");
         EXPECT_TRUE(p.at("signature_algorithms").is_array()) << part;
@@ -196,12 +209,36 @@ TEST(DefaultsJson, EnabledVersionsStayWithinTheBounds) {
 
 // ---- text: the report layout ------------------------------------------------
 
+// A row of one section of `defaults` text, its continuation lines joined back
+// with single spaces.
+std::string row_of(const std::string& text, const std::string& section, const std::string& title) {
+    std::string row;
+    bool in_section = false, in_row = false;
+    for (const std::string& line : lines_of(text)) {
+        if (line.rfind("---", 0) == 0) in_section = line.find(" " + section + " ") != std::string::npos;
+        if (!in_section) continue;
+        if (line.rfind(title + ".", 0) == 0) {
+            in_row = true;
+            row = line.substr(kTitleWidth + 1);
+        } else if (in_row && line.rfind("    ", 0) == 0) {
+            row.append(" ").append(line, 4);
+        } else {
+            in_row = false;
+        }
+    }
+    return row;
+}
+
 class DefaultsText : public ::testing::Test {
   protected:
     static void SetUpTestSuite() { result_ = new Result(run_tool({"defaults"})); }
     static void TearDownTestSuite() { delete result_; }
     static std::vector<std::string> lines() { return lines_of(result_->out); }
     static bool is_title(const std::string& line) { return line.rfind("---", 0) == 0; }
+    static std::string row(const std::string& section, const std::string& title) {
+        return row_of(result_->out, section, title);
+    }
+
     static Result* result_;
 };
 Result* DefaultsText::result_ = nullptr;
@@ -249,7 +286,11 @@ TEST_F(DefaultsText, EveryRowFollowsTheDottedLayout) {
             EXPECT_NE(line[4], ' ') << line;
             rest = line.substr(4);
             // Greedy wrapping: the first word did not fit on the line above.
-            const std::string word = rest.substr(0, rest.find(' '));
+            // A signature scheme and its code point are one word that never
+            // breaks: "rsa_pss_rsae_sha256 (0x0804)".
+            std::smatch scheme;
+            const bool is_scheme = std::regex_search(rest, scheme, std::regex(R"(^\S+ \(0x[0-9a-f]{4}\))"));
+            const std::string word = is_scheme ? scheme[0].str() : rest.substr(0, rest.find(' '));
             EXPECT_GT(previous.size() + 1 + word.size(), kWrapWidth) << previous << "\n" << line;
         } else {
             // A title, then dots up to column 36, then one space.
@@ -275,22 +316,153 @@ TEST_F(DefaultsText, EveryRowFollowsTheDottedLayout) {
 }
 
 TEST_F(DefaultsText, ListsTheSameClientCiphersAsTheJson) {
-    // Unwrap the client's "TLS 1.2 and older ciphers" row.
-    std::string row;
-    bool in_client = false, in_row = false;
-    for (const std::string& line : lines()) {
-        if (is_title(line)) in_client = line.find(" secure client ") != std::string::npos;
-        if (!in_client) continue;
-        if (line.rfind("TLS 1.2 and older ciphers.", 0) == 0) {
-            in_row = true;
-            row = line.substr(kTitleWidth + 1);
-        } else if (in_row && line.rfind("    ", 0) == 0) {
-            row.append(" ").append(line, 4);
-        } else {
-            in_row = false;
-        }
+    EXPECT_EQ(split(row("secure client", "TLS 1.2 and older ciphers"), ' '),
+              strings(doc().at("client").at("ciphers_tls12")));
+}
+
+TEST_F(DefaultsText, HostNameRowsSayWhatTheJsonSays) {
+    const std::pair<const char*, const char*> parts[] = {
+        {"secure client", "client"}, {"secure server", "server"}, {"library default", "library_default"}};
+    for (const auto& [section, part] : parts) {
+        const std::string check = row(section, "Host name check");
+        const std::string fallback = row(section, "Subject CN fallback");
+        const bool on = doc().at(part).at("host_name_check").at("on").get<bool>();
+        EXPECT_EQ(check.rfind(on ? "on: " : "off: ", 0), 0u) << section << ": " << check;
+        const bool falls_back = doc().at(part).at("subject_cn_fallback").get<bool>();
+        EXPECT_EQ(fallback.rfind(falls_back ? "on " : "off ", 0), 0u) << section << ": " << fallback;
+        EXPECT_NE(fallback.find("X509_CHECK_FLAG_NEVER_CHECK_SUBJECT"), std::string::npos) << fallback;
     }
-    EXPECT_EQ(split(row, ' '), strings(doc().at("client").at("ciphers_tls12")));
+    EXPECT_EQ(row("secure client", "Host name check"), "on: SSL_set1_host per connection");
+}
+
+// ---- signature algorithms: the names OpenSSL's own trace gives the hello ---------
+
+const TestCerts& certs() { return TestCerts::get(); }
+
+// openssl s_server (the OpenSSL under test's command) for one connection;
+// `port` from its ACCEPT line, empty when it did not start.
+struct OpensslServer {
+    explicit OpensslServer(const std::string& cert, std::vector<std::string> extra = {})
+        : proc([&] {
+              std::vector<std::string> args{"s_server", "-accept", "0", "-cert", cert, "-naccept", "1"};
+              args.insert(args.end(), extra.begin(), extra.end());
+              return openssl_under_test_argv(args);
+          }()) {
+        port = proc.wait_for(std::regex("ACCEPT .*:(\\d+)\n"), 5s);
+    }
+    Background proc;
+    std::string port;
+};
+
+// The signature_algorithms of the first ClientHello in `openssl s_server
+// -trace` output, as OpenSSL names them: "ecdsa_secp256r1_sha256 (0x0403)".
+std::vector<std::string> traced_hello_schemes(const std::string& trace) {
+    const std::vector<std::string> lines = lines_of(trace);
+    auto it = std::find_if(lines.begin(), lines.end(), [](const std::string& line) {
+        return line.find("extension_type=signature_algorithms(13)") != std::string::npos;
+    });
+    std::vector<std::string> schemes;
+    if (it == lines.end()) return schemes;
+    const std::regex scheme(R"(^\s+(\S+ \(0x[0-9a-f]{4}\))$)");
+    for (++it; it != lines.end(); ++it) {
+        std::smatch m;
+        if (!std::regex_match(*it, m, scheme)) break;
+        schemes.push_back(m[1]);
+    }
+    return schemes;
+}
+
+TEST(DefaultsSignatures, TheClientsAreWhatOpensslTracesInItsHelloByNameAndCodePoint) {
+    if (openssl_under_test_argv({}).empty()) GTEST_SKIP() << "no openssl command";
+    OpensslServer server(certs().localhost, {"-trace"});
+    if (server.port.empty()) GTEST_SKIP() << "this openssl command cannot trace: " << server.proc.output();
+    Result r = run_tool({"client", "localhost", server.port, "-a", certs().ca});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    server.proc.wait(10s);
+    const std::vector<std::string> traced = traced_hello_schemes(server.proc.output());
+    ASSERT_GT(traced.size(), 5u) << server.proc.output();
+
+    std::vector<std::string> json_schemes;
+    for (const auto& s : doc().at("client").at("signature_algorithms")) {
+        EXPECT_EQ(s.at("code").get<int>(), std::stoi(s.at("hex").get<std::string>(), nullptr, 16)) << s;
+        json_schemes.push_back(s.at("name").get<std::string>() + " (" + s.at("hex").get<std::string>() + ")");
+    }
+    EXPECT_EQ(json_schemes, traced);
+    // The text row, unwrapped, holds the same list: no scheme parted from its code.
+    Result text = run_tool({"defaults"});
+    std::string expected;
+    for (const std::string& scheme : traced) expected += (expected.empty() ? "" : " ") + scheme;
+    EXPECT_EQ(row_of(text.out, "secure client", "Signature algorithms"), expected);
+}
+
+// ---- host name checks, as real handshakes show them --------------------------------
+
+// A handshake by a context the test makes itself: SSL_CTX_new(TLS_method()),
+// the library's defaults, trusting the test CA and verifying the peer; `host`
+// goes to SSL_set1_host when not empty. True when the handshake completes.
+bool raw_handshake(const std::string& port, const std::string& host) {
+    std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_method()), SSL_CTX_free);
+    if (!ctx || SSL_CTX_load_verify_locations(ctx.get(), certs().ca.c_str(), nullptr) != 1) return false;
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const timeval limit{10, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(std::stoi(port)));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = false;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+        std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
+        SSL_set_fd(ssl.get(), fd);
+        if (!host.empty()) SSL_set1_host(ssl.get(), host.c_str());
+        ok = SSL_connect(ssl.get()) == 1;
+        if (ok) SSL_shutdown(ssl.get());
+    }
+    ::close(fd);
+    return ok;
+}
+
+bool host_check_on(const char* part) { return doc().at(part).at("host_name_check").at("on").get<bool>(); }
+
+TEST(DefaultsHostCheck, IsOnExactlyWhereAWrongNameFailsTheHandshake) {
+    if (openssl_under_test_argv({}).empty()) GTEST_SKIP() << "no openssl command";
+    // Our client, against a certificate the test CA issued for other.example.
+    OpensslServer for_client(certs().wrong_name);
+    ASSERT_FALSE(for_client.port.empty()) << for_client.proc.output();
+    Result client = run_tool({"client", "localhost", for_client.port, "-a", certs().ca});
+    ASSERT_TRUE(client.exit_code == 0 || client.exit_code == 15) << client.err;  // 15: host name mismatch
+    EXPECT_EQ(host_check_on("client"), client.exit_code == 15) << client.err;
+    EXPECT_TRUE(host_check_on("client"));  // what Python's create_default_context() does too
+
+    // The library's own context, verifying the same certificate.
+    OpensslServer for_library(certs().wrong_name);
+    EXPECT_EQ(host_check_on("library_default"), !raw_handshake(for_library.port, ""));
+
+    // Our server, given a client certificate for client.example by a client
+    // that connects from 127.0.0.1: it has no name to hold it to.
+    Background server({env_or_fail("SSLFEATURES_BIN"), "server", "127.0.0.1", "0", "-s", certs().localhost,
+                       "-a", certs().ca, "--once"});
+    const std::string port = server.wait_for(std::regex("port (\\d+)\n"));
+    ASSERT_FALSE(port.empty()) << server.output();
+    Result to_server = run_tool({"client", "localhost", port, "-a", certs().ca, "-c", certs().client});
+    const int served = server.wait(10s);
+    ASSERT_EQ(to_server.exit_code, 0) << to_server.err << server.output();
+    EXPECT_EQ(host_check_on("server"), served != 0) << server.output();
+}
+
+TEST(DefaultsHostCheck, SubjectCnFallbackIsWhatACertificateWithoutSubjectAltNameGets) {
+    if (openssl_under_test_argv({}).empty()) GTEST_SKIP() << "no openssl command";
+    // CN=localhost and no subjectAltName, issued by the test CA.
+    OpensslServer for_client(certs().cn_only);
+    ASSERT_FALSE(for_client.port.empty()) << for_client.proc.output();
+    Result client = run_tool({"client", "localhost", for_client.port, "-a", certs().ca});
+    ASSERT_TRUE(client.exit_code == 0 || client.exit_code == 15) << client.err;
+    EXPECT_EQ(doc().at("client").at("subject_cn_fallback").get<bool>(), client.exit_code == 0) << client.err;
+
+    OpensslServer for_library(certs().cn_only);
+    EXPECT_EQ(doc().at("library_default").at("subject_cn_fallback").get<bool>(),
+              raw_handshake(for_library.port, "localhost"));
 }
 
 // ---- command line ---------------------------------------------------------------

@@ -39,15 +39,56 @@ TEST(SnapshotJson, BenchFiguresRoundTrip) {
     EXPECT_EQ(back.bench->at(0).repetitions, 5);
 }
 
-TEST(SnapshotJson, EveryReferenceTableRoundTripsByteForByte) {
+// A scheme's code point, "0x0403", as either version writes it:
+// "ecdsa-with-SHA256(0x0403)" or "ecdsa_secp256r1_sha256 (0x0403)".
+std::string code_point_of(const std::string& scheme) {
+    const std::size_t open = scheme.rfind("(0x");
+    return open == std::string::npos ? scheme : scheme.substr(open + 1, 6);
+}
+
+// The signature names set aside, leaving what the two versions share.
+nlohmann::json without_scheme_names(nlohmann::json doc) {
+    for (auto& scheme : doc.at("signature_algorithms")) scheme = code_point_of(scheme.get<std::string>());
+    for (auto& [id, part] : doc.at("defaults").items()) {
+        for (auto& scheme : part.at("signature_algorithms")) scheme.erase("name");
+    }
+    return doc;
+}
+
+// The reference tables are schema version 1 (OpenSSL's names for signature
+// schemes). They read back as version 1 with the registry's names in the
+// same order and nothing else changed, and from then on byte for byte.
+TEST(SnapshotJson, EveryReferenceTableReadsBackWithOnlyItsSchemeNamesReplaced) {
     int tables = 0;
     for (const auto& entry : fs::directory_iterator(env_or_fail("SF_TEST_TABLES"))) {
         if (entry.path().extension() != ".json") continue;
         const std::string text = read_file(entry.path().string());
-        EXPECT_EQ(snapshot_text(parse_snapshot(text, entry.path().string())), text) << entry.path();
+        const std::string once = snapshot_text(parse_snapshot(text, entry.path().string()));
+        EXPECT_EQ(snapshot_text(parse_snapshot(once, "again")), once) << entry.path();
+        const auto was = nlohmann::json::parse(text);
+        const auto now = nlohmann::json::parse(once);
+        EXPECT_EQ(now.at("schema_version"), 1) << entry.path();
+        EXPECT_EQ(without_scheme_names(now), without_scheme_names(was)) << entry.path();
+        const auto& old_list = was.at("signature_algorithms");
+        const auto& new_list = now.at("signature_algorithms");
+        ASSERT_EQ(new_list.size(), old_list.size());
+        for (std::size_t i = 0; i < new_list.size(); ++i) {
+            EXPECT_NE(new_list[i], old_list[i]) << "not renamed: " << old_list[i];
+            EXPECT_EQ(new_list[i].get<std::string>().find(" (0x"), new_list[i].get<std::string>().size() - 9)
+                << new_list[i];
+        }
         ++tables;
     }
     EXPECT_GE(tables, 3);
+}
+
+TEST(SnapshotJson, ALiveSnapshotIsVersion2AndNamesSchemesAsTheRegistry) {
+    const nlohmann::ordered_json doc = to_json(audit::take_snapshot());
+    EXPECT_EQ(doc.at("schema_version"), 2);
+    const auto& list = doc.at("signature_algorithms");
+    ASSERT_FALSE(list.empty());
+    EXPECT_NE(std::find(list.begin(), list.end(), "rsa_pss_rsae_sha256 (0x0804)"), list.end()) << list.dump();
+    EXPECT_NE(std::find(list.begin(), list.end(), "ecdsa_secp256r1_sha256 (0x0403)"), list.end()) << list.dump();
 }
 
 // 64-bit option values, the largest a snapshot holds, keep every bit.

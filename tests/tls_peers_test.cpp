@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <regex>
+#include <stdexcept>
 #include <thread>
 
 #include <netinet/in.h>
@@ -216,6 +218,130 @@ TEST(Interop, IPv6AndEveryInterface) {
     EXPECT_EQ(client({"127.0.0.1", server.port, "-a", certs().ca}).exit_code, 0);
     server.proc.wait_for(std::regex("host '::1'[\\s\\S]*host '127.0.0.1'"), 5s);
     EXPECT_NE(server.proc.output().find("Connection from host '::1'"), std::string::npos) << server.proc.output();
+}
+
+// --- The peer's signature scheme, by IANA name and code point ------------------
+
+// Server certificates for localhost with other kinds of key, issued by the
+// test CA with the openssl command; made once.
+class KeyedCerts {
+  public:
+    static const std::string& get(const std::string& kind) {
+        static KeyedCerts certs;
+        return certs.pem_.at(kind);
+    }
+
+  private:
+    KeyedCerts() {
+        for (const auto& [kind, genpkey] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+                 {"rsa", {"-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"}},
+                 {"rsa-pss", {"-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048"}},
+                 {"ed25519", {"-algorithm", "ED25519"}}}) {
+            pem_[kind] = make(kind, genpkey);
+        }
+        pem_["ec"] = certs().localhost;
+    }
+
+    std::string make(const std::string& kind, std::vector<std::string> genpkey) {
+        const std::string base = dir_.path() + "/" + kind;
+        genpkey.insert(genpkey.begin(), "genpkey");
+        genpkey.insert(genpkey.end(), {"-out", base + ".key"});
+        write_file(base + ".ext", "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+        const std::vector<std::vector<std::string>> steps = {
+            genpkey,
+            {"req", "-new", "-key", base + ".key", "-subj", "/CN=localhost", "-out", base + ".csr"},
+            {"x509", "-req", "-in", base + ".csr", "-CA", certs().ca, "-CAkey", certs().dir + "/testca.key",
+             "-CAcreateserial", "-CAserial", base + ".srl", "-days", "30", "-extfile", base + ".ext", "-out",
+             base + ".crt"}};
+        for (const auto& step : steps) {
+            std::vector<std::string> argv{"openssl"};
+            argv.insert(argv.end(), step.begin(), step.end());
+            const Result r = run(argv);
+            if (r.exit_code != 0) throw std::runtime_error("openssl " + step[0] + " failed: " + r.err);
+        }
+        write_file(base + ".pem", read_file(base + ".crt") + read_file(base + ".key"));
+        return base + ".pem";
+    }
+
+    TempDir dir_;
+    std::map<std::string, std::string> pem_;
+};
+
+// What `openssl s_server -trace` or `s_client -trace` says a handshake was
+// signed with: "Signature Algorithm: rsa_pss_rsae_sha256 (0x0804)" in its
+// CertificateVerify or ServerKeyExchange (certificates' own signature lines
+// have no code point).
+std::string traced_signature(const std::string& trace) {
+    std::smatch m;
+    const std::regex line(R"(Signature Algorithm: (\S+ \(0x[0-9a-f]{4}\))\n)");
+    return std::regex_search(trace, m, line) ? m[1].str() : "<no signature in the trace>";
+}
+
+struct SignatureCase {
+    const char* name;
+    const char* key;        // "ec", "rsa", "rsa-pss", "ed25519"
+    const char* protocol;   // our -p
+    const char* sigalgs;    // what the server may sign with (openssl -sigalgs)
+    const char* expected;   // the registry's name and code point
+};
+
+void PrintTo(const SignatureCase& c, std::ostream* os) { *os << c.name; }
+
+class PeerSignature : public ::testing::TestWithParam<SignatureCase> {};
+
+TEST_P(PeerSignature, IsTheSchemeTheServerWasRestrictedToAndTracedSigning) {
+    const SignatureCase& c = GetParam();
+    const std::string flag = std::string(c.protocol) == "TLSv1.3" ? "-tls1_3" : "-tls1_2";
+    OpensslServer server(KeyedCerts::get(c.key), {flag, "-sigalgs", c.sigalgs, "-trace"});
+    ASSERT_FALSE(server.port.empty()) << server.proc.output();
+    Result r = client({"localhost", server.port, "-a", certs().ca, "--report", "-p", c.protocol});
+    ASSERT_EQ(r.exit_code, 0) << r.err << server.proc.output();
+    EXPECT_EQ(report_value(r.out, "Peer signature algorithm"), c.expected);
+    server.proc.wait_for(std::regex(kMessage), 5s);
+    EXPECT_EQ(traced_signature(server.proc.output()), c.expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Schemes, PeerSignature,
+    ::testing::Values(
+        SignatureCase{"rsae_tls13", "rsa", "TLSv1.3", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha384 (0x0805)"},
+        SignatureCase{"rsae_tls12", "rsa", "TLSv1.2", "rsa_pss_rsae_sha256", "rsa_pss_rsae_sha256 (0x0804)"},
+        SignatureCase{"pkcs1_tls12", "rsa", "TLSv1.2", "rsa_pkcs1_sha512", "rsa_pkcs1_sha512 (0x0601)"},
+        SignatureCase{"pss_key_tls13", "rsa-pss", "TLSv1.3", "rsa_pss_pss_sha256", "rsa_pss_pss_sha256 (0x0809)"},
+        SignatureCase{"pss_key_tls12", "rsa-pss", "TLSv1.2", "rsa_pss_pss_sha512", "rsa_pss_pss_sha512 (0x080b)"},
+        SignatureCase{"ecdsa_tls13", "ec", "TLSv1.3", "ecdsa_secp256r1_sha256", "ecdsa_secp256r1_sha256 (0x0403)"},
+        // TLS 1.2 lets a P-256 key sign with SHA-384: the pair names the hash only.
+        SignatureCase{"ecdsa_other_hash_tls12", "ec", "TLSv1.2", "ecdsa_secp384r1_sha384",
+                      "ecdsa_secp384r1_sha384 (0x0503)"},
+        SignatureCase{"ed25519_tls13", "ed25519", "TLSv1.3", "ed25519", "ed25519 (0x0807)"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// TLS 1.0 and 1.1 sign with RSA over MD5 and SHA-1 joined (RFC 4346, 7.4.3):
+// no code point exists, and the trace names none.
+TEST(PeerSignatureLegacy, Tls11RsaIsMd5Sha1WithoutACodePoint) {
+    const std::string cipher = "ECDHE-RSA-AES128-SHA:@SECLEVEL=0";
+    OpensslServer server(KeyedCerts::get("rsa"), {"-tls1_1", "-cipher", cipher});
+    ASSERT_FALSE(server.port.empty()) << server.proc.output();
+    Result r = client({"localhost", server.port, "-a", certs().ca, "--report", "-p", "TLSv1.1", "--cipher", cipher});
+    ASSERT_EQ(r.exit_code, 0) << r.err << server.proc.output();
+    EXPECT_EQ(report_value(r.out, "Protocol version negotiated"), "TLSv1.1");
+    EXPECT_EQ(report_value(r.out, "Peer signature algorithm"), "md5_sha1");
+}
+
+// Our server reports the client's CertificateVerify the same way.
+TEST(PeerSignatureServer, IsTheSchemeTheClientWasRestrictedToAndTracedSigning) {
+    OurServer server({"--once", "--report", "-a", certs().ca});
+    ASSERT_FALSE(server.port.empty()) << server.proc.output();
+    Result c = run({"openssl", "s_client", "-connect", "127.0.0.1:" + server.port, "-CAfile", certs().ca,
+                    "-cert", certs().client, "-tls1_2", "-client_sigalgs", "ecdsa_secp521r1_sha512", "-trace"},
+                   kMessage);
+    EXPECT_EQ(server.proc.wait(10s), 0) << server.proc.output() << c.err;
+    EXPECT_EQ(report_value(server.proc.output(), "Peer signature algorithm"), "ecdsa_secp521r1_sha512 (0x0603)");
+    // s_client traces the server's signature first, then its own.
+    std::smatch m;
+    const std::regex ours(R"(CertificateVerify[^\n]*\n\s*Signature Algorithm: (\S+ \(0x[0-9a-f]{4}\)))");
+    ASSERT_TRUE(std::regex_search(c.out, m, ours)) << c.out;
+    EXPECT_EQ(m[1].str(), "ecdsa_secp521r1_sha512 (0x0603)");
 }
 
 // --- Failures: one line, the cause's exit code -------------------------------

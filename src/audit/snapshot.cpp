@@ -13,6 +13,7 @@
 #include "reflect/library_info.hpp"
 #include "render/defaults_report.hpp"
 #include "sslfeatures_config.hpp"
+#include "tls/signature_schemes.hpp"
 
 namespace sslfeatures::audit {
 namespace {
@@ -66,9 +67,9 @@ std::vector<std::string> signature_algorithms(const nlohmann::ordered_json& defa
     std::vector<std::string> names;
     const auto& schemes = defaults.at("library_default").at("signature_algorithms");
     if (!schemes.is_array()) return names;
-    // With the code point: OpenSSL names rsa_pss_rsae_* and rsa_pss_pss_* alike.
     for (const auto& scheme : schemes) {
-        names.push_back(fmt::format("{}({})", scheme.at("name").get<std::string>(), scheme.at("hex").get<std::string>()));
+        const auto code = scheme.at("code").get<std::uint16_t>();
+        names.push_back(fmt::format("{}", tls::SignatureScheme::from_code(code)));
     }
     return names;
 }

@@ -14,6 +14,13 @@
 
 namespace sslfeatures::audit {
 
+// The snapshot document's version (README, "Snapshots and diffs"). 2 names
+// signature schemes by the IANA registry, "ecdsa_secp256r1_sha256 (0x0403)",
+// and records the defaults' host name checks. Version 1, which named schemes
+// with OpenSSL's object names, is still read: its names are replaced by the
+// registry's for their code points as it is read.
+inline constexpr int kSnapshotSchemaVersion = 2;
+
 // One `library` row of the features table: headers_version, providers ...
 struct LibraryFact {
     std::string name;
@@ -79,6 +86,7 @@ struct BenchCase {
 };
 
 struct Snapshot {
+    int schema_version = kSnapshotSchemaVersion;  // of the document it was read from
     std::string tool_version;
     std::string created;  // UTC, ISO 8601
     std::vector<LibraryFact> library;
@@ -90,7 +98,7 @@ struct Snapshot {
     std::vector<Cipher> ciphers;
     std::vector<ProtocolCiphers> protocol_ciphers;
     std::vector<std::string> groups;
-    std::vector<std::string> signature_algorithms;  // "name(0xCODE)", the library default's ClientHello order
+    std::vector<std::string> signature_algorithms;  // "name (0xCODE)", the library default's ClientHello order
     std::vector<ProtocolResult> protocols;
     std::optional<std::vector<BenchCase>> bench;
 };

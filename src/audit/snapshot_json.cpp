@@ -4,12 +4,14 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <set>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "render/features_layout.hpp"
+#include "tls/signature_schemes.hpp"
 
 namespace sslfeatures::audit {
 namespace {
@@ -184,7 +186,8 @@ class Node {
     std::string_view source_;
 };
 
-void check_schema(const Node& root) {
+// The document's schema version, when this reader knows it.
+int check_schema(const Node& root) {
     if (!root.json().is_object()) root.expected("a snapshot (a JSON object)");
     const std::string schema = root.at("schema").text();
     if (schema != kSnapshotSchema) {
@@ -192,11 +195,65 @@ void check_schema(const Node& root) {
                                            "`sslfeatures snapshot`", schema, kSnapshotSchema));
     }
     const reflect::Value version = root.at("schema_version").value();
-    if (version.negative || version.magnitude != kSnapshotSchemaVersion) {
+    if (version.negative || version.magnitude < kOldestSnapshotSchemaVersion ||
+        version.magnitude > kSnapshotSchemaVersion) {
         root.at("schema_version").fail(fmt::format(
-            "schema version {}{} is not one this sslfeatures reads (it reads {})", version.negative ? "-" : "",
-            version.magnitude, kSnapshotSchemaVersion));
+            "schema version {}{} is not one this sslfeatures reads (it reads {} to {})", version.negative ? "-" : "",
+            version.magnitude, kOldestSnapshotSchemaVersion, kSnapshotSchemaVersion));
     }
+    return static_cast<int>(version.magnitude);
+}
+
+// ---- version 1: OpenSSL's names for signature schemes ----------------------------
+
+// Four hex digits, all of `digits`; nullopt otherwise.
+std::optional<std::uint16_t> hex4(std::string_view digits) {
+    if (digits.size() != 4 || digits.find_first_not_of("0123456789abcdefABCDEF") != std::string_view::npos) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint16_t>(std::stoul(std::string(digits), nullptr, 16));
+}
+
+// Version 1 wrote "ecdsa-with-SHA256(0x0403)": OpenSSL's object names, which
+// give two schemes one name, but always with the code point, which is what
+// the registry's name is looked up by. A code point alone ("0x0a0a") is how
+// a scheme the registry lacks is written once read.
+std::string upgraded_scheme(const Node& node) {
+    const std::string text = node.text();
+    const std::size_t open = text.rfind("(0x");
+    std::optional<std::uint16_t> code;
+    if (open != std::string::npos && text.back() == ')') {
+        code = hex4(std::string_view(text).substr(open + 3, text.size() - open - 4));
+    } else if (text.rfind("0x", 0) == 0) {
+        code = hex4(std::string_view(text).substr(2));
+    }
+    if (!code) node.fail(fmt::format("'{}' is not a signature scheme like \"RSA-SHA256(0x0401)\"", text));
+    return fmt::format("{}", tls::SignatureScheme::from_code(*code));
+}
+
+std::vector<std::string> upgraded_schemes(const Node& list) {
+    std::vector<std::string> out;
+    list.for_each_item([&](const Node& item) { out.push_back(upgraded_scheme(item)); });
+    return out;
+}
+
+// The defaults' {name, code, hex} items get the registry's name for their
+// code. The defaults are kept as JSON, unchecked: items without a usable
+// code stay as they are.
+Json upgraded_defaults(Json defaults) {
+    for (auto& part : defaults) {
+        const auto list = part.is_object() ? part.find("signature_algorithms") : part.end();
+        if (!part.is_object() || list == part.end() || !list->is_array()) continue;
+        for (auto& scheme : *list) {
+            const auto code = scheme.is_object() ? scheme.find("code") : scheme.end();
+            if (!scheme.is_object() || code == scheme.end() || !code->is_number_unsigned() ||
+                code->get<std::uint64_t>() > 0xffff) {
+                continue;
+            }
+            scheme["name"] = tls::SignatureScheme::from_code(code->get<std::uint16_t>()).name();
+        }
+    }
+    return defaults;
 }
 
 std::vector<ConstantCategory> read_constants(const Node& node) {
@@ -295,7 +352,9 @@ std::string line_and_column(std::string_view text, std::size_t byte) {
 nlohmann::ordered_json to_json(const Snapshot& s) {
     Json doc;
     doc["schema"] = kSnapshotSchema;
-    doc["schema_version"] = kSnapshotSchemaVersion;
+    // A snapshot read from a version 1 document still lacks what version 2
+    // added, so it stays version 1 (with the registry's names).
+    doc["schema_version"] = s.schema_version;
     doc["tool"] = {{"name", "sslfeatures"}, {"version", s.tool_version}};
     doc["created"] = s.created;
     doc["library"] = library_json(s.library);
@@ -313,8 +372,9 @@ nlohmann::ordered_json to_json(const Snapshot& s) {
 
 Snapshot from_json(const nlohmann::ordered_json& doc, std::string_view source) {
     const Node root(doc, "", source);
-    check_schema(root);
     Snapshot s;
+    s.schema_version = check_schema(root);
+    const bool version_1 = s.schema_version == 1;
     s.tool_version = root.at("tool").at("version").text();
     s.created = root.at("created").text();
     root.at("library").for_each_member(
@@ -322,11 +382,12 @@ Snapshot from_json(const nlohmann::ordered_json& doc, std::string_view source) {
     s.constants = read_constants(root.at("constants"));
     s.features = read_features(root.at("features"));
     check_defaults(root.at("defaults"));
-    s.defaults = root.at("defaults").json();
+    s.defaults = version_1 ? upgraded_defaults(root.at("defaults").json()) : root.at("defaults").json();
     s.ciphers = read_ciphers(root.at("ciphers"));
     s.protocol_ciphers = read_protocol_ciphers(root.at("protocol_ciphers"));
     s.groups = root.at("groups").strings();
-    s.signature_algorithms = root.at("signature_algorithms").strings();
+    s.signature_algorithms = version_1 ? upgraded_schemes(root.at("signature_algorithms"))
+                                       : root.at("signature_algorithms").strings();
     s.protocols = read_protocols(root.at("protocols"));
     if (root.has("bench")) s.bench = read_bench(root.at("bench"));
     return s;

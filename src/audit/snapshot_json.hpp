@@ -13,7 +13,8 @@
 namespace sslfeatures::audit {
 
 inline constexpr std::string_view kSnapshotSchema = "sslfeatures/snapshot";
-inline constexpr int kSnapshotSchemaVersion = 1;
+// The oldest version the reader takes (kSnapshotSchemaVersion is the newest).
+inline constexpr int kOldestSnapshotSchemaVersion = 1;
 
 // A document that is not a snapshot this version can read. what() is one line
 // that starts with the source's name and says where: "FILE: line 3, column 7:

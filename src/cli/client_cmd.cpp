@@ -27,6 +27,12 @@ std::string host_port(const std::string& host, int port) {
                                                : fmt::format("{}:{}", host, port);
 }
 
+// safe_tls.py's line, or with --format json the same fact as a typed object.
+std::string connected_line(const ClientOptions& o) {
+    if (o.json()) return json_line({{"type", "connected"}, {"address", tls::endpoint_json({o.host, o.port})}});
+    return fmt::format("Connected to host '{}' and port {}\n", o.host, o.port);
+}
+
 int run_client(const ClientOptions& o) {
     auto ctx = tls::make_secure_context(o.context_options(tls::Role::client));
     if (o.report) {
@@ -37,9 +43,7 @@ int run_client(const ClientOptions& o) {
     const std::string peer = host_port(o.host, o.port);
 
     tls::Socket socket = tls::connect_tcp(o.host, o.port, tls::deadline_after(timeout, "--timeout"));
-    if (!o.report) {
-        print_out(fmt::format("Connected to host '{}' and port {}\n", o.host, o.port));
-    }
+    if (!o.report) print_out(connected_line(o));
     tls::Connection conn(ctx.get(), std::move(socket), tls::Role::client, peer);
     tls::expect_peer_name(conn.ssl(), o.host);
     conn.handshake(tls::deadline_after(timeout, "--timeout"));

@@ -46,6 +46,32 @@ struct ServerOptions : TlsOptions {
     int max_clients = 128;
 };
 
+// safe_tls.py's lines, or with --format json the same facts as typed objects.
+std::string listening_line(const ServerOptions& o, int port) {
+    if (o.json()) {
+        return json_line({{"type", "listening"}, {"interface", tls::endpoint_json({o.host, port})}});
+    }
+    return fmt::format("Listening at interface '{}' and port {}\n", o.host, port);
+}
+
+std::string connection_line(const ServerOptions& o, const tls::Endpoint& from) {
+    if (o.json()) return json_line({{"type", "connection"}, {"client_address", tls::endpoint_json(from)}});
+    return fmt::format("Connection from host '{}' and port {}\n", from.host, from.port);
+}
+
+// What a client sent: a Python bytes literal, or in JSON the text (bytes that
+// are not UTF-8 replaced), its length in bytes and that literal, which keeps
+// every byte.
+std::string data_line(const ServerOptions& o, const tls::Endpoint& from, const std::string& chunk) {
+    const std::string repr = tls::python_bytes_repr(chunk);
+    if (!o.json()) return repr + "\n";
+    return json_line({{"type", "data"},
+                      {"client_address", tls::endpoint_json(from)},
+                      {"data", chunk},
+                      {"length", chunk.size()},
+                      {"repr", repr}});
+}
+
 // Counts the connections in progress, so a stopping server can let them end.
 class ActiveConnections {
   public:
@@ -126,7 +152,7 @@ class Server {
         const std::string who = fmt::format("client {}", from.python_repr());
         std::optional<tls::Connection> conn;
         try {
-            if (!o_.report) print_out(fmt::format("Connection from host '{}' and port {}\n", from.host, from.port));
+            if (!o_.report) print_out(connection_line(o_, from));
             conn.emplace(ctx_.get(), std::move(sock), tls::Role::server, who);
             conn->handshake(tls::deadline_after(ms(o_.timeout_s), "--timeout"));
             if (o_.insecure && !o_.ca_file.empty()) print_warning(fmt::format("--insecure: {} was NOT verified", who));
@@ -139,7 +165,7 @@ class Server {
                 print_report(*conn, rc, o_);
             }
             while (auto chunk = conn->read_some(tls::deadline_after(ms(o_.idle_timeout_s), "--idle-timeout"))) {
-                print_out(tls::python_bytes_repr(*chunk) + "\n");
+                print_out(data_line(o_, from, *chunk));
             }
             conn->close();
             return kOk;
@@ -175,9 +201,10 @@ int run_server(const ServerOptions& o) {
     tls::Socket listener = tls::listen_tcp(o.host, o.port);
     install_stop_handlers();
     const int port = tls::local_endpoint(listener.fd()).port;
-    const std::string line = fmt::format("Listening at interface '{}' and port {}\n", o.host, port);
-    // The report's layout starts with its own "Interface" line; keep stdout to it.
-    if (o.report) std::fprintf(stderr, "%s", line.c_str());
+    const std::string line = listening_line(o, port);
+    // The text report starts with its own "Interface" line; keep stdout to
+    // reports. JSON lines are typed, so the port a program needs stays on stdout.
+    if (o.report && !o.json()) std::fprintf(stderr, "%s", line.c_str());
     else print_out(line);
     Server server(o, std::move(ctx), std::move(listener));
     return server.run();

@@ -64,25 +64,26 @@ void add_tls_options(CLI::App& sub, TlsOptions& o, tls::Role role) {
                         : "Do not verify client certificates even with -a (every connection warns)");
     sub.add_flag("--report", o.report, "Print what was negotiated (test_tls.py's report)");
     sub.add_flag("-v,--verbose", o.verbose, "With --report, also print the peer's whole certificate");
-    sub.add_option("-f,--format", o.format, "Report format: text or json")
+    sub.add_option("-f,--format", o.format, "Output format: text, or json (one JSON object per line)")
         ->check(one_of("format", "formats", "text, json",
                        [](const std::string& f) { return f == "text" || f == "json"; }, "FORMAT"));
     sub.add_option("--timeout", o.timeout_s, "Seconds allowed for connecting and for the handshake (default 10)")
         ->check(seconds_between(0.01, 3600.0));
 }
 
+std::string json_line(const nlohmann::ordered_json& object) {
+    return object.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
 void print_report(const tls::Connection& conn, const tls::ReportContext& ctx, const TlsOptions& o) {
-    auto lines = tls::connection_report(conn, ctx);
-    std::string out;
-    if (o.format == "json") {
-        auto j = tls::report_json(lines);
+    const tls::ConnectionReport report = tls::connection_report(conn, ctx);
+    if (o.json()) {
+        auto j = tls::report_json(report);
         if (o.verbose) j["peer_certificate_text"] = tls::peer_certificate_text(conn);
-        out = j.dump() + "\n";
+        print_out(json_line(j));
     } else {
-        out = tls::report_text(lines);
-        if (o.verbose) out += tls::peer_certificate_text(conn);
+        print_out(tls::report_text(report) + (o.verbose ? tls::peer_certificate_text(conn) : ""));
     }
-    print_out(out);
 }
 
 }  // namespace sslfeatures::cli

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -27,12 +28,18 @@ struct TlsOptions {
     double timeout_s = 10;
 
     tls::ContextOptions context_options(tls::Role role) const;
+    bool json() const { return format == "json"; }
 };
 
 // HOST PORT, -a, -p, --cipher, --groups, --alpn, --report, -v, --format,
 // --timeout. The certificate option differs (-c for the client, -s for the
 // server), so the caller adds it.
 void add_tls_options(CLI::App& sub, TlsOptions& o, tls::Role role);
+
+// With --format json every line on stdout is one JSON object with a "type"
+// (README, "JSON lines"). A peer's bytes that are not UTF-8 are replaced
+// (U+FFFD), never a reason to fail.
+std::string json_line(const nlohmann::ordered_json& object);
 
 // Prints the report of a finished handshake (text or JSON) and, with -v, the
 // peer's certificate. One block, flushed, so concurrent servers don't interleave;

@@ -98,19 +98,25 @@ std::string groups_text(const ContextFacts& f) {
     return f.hello.ok ? list_text(f.hello.groups) : not_readable(f);
 }
 
-std::string signature_text(const ContextFacts& f) {
-    if (!f.hello.ok) return not_readable(f);
-    std::vector<std::string> items;
-    for (const auto& s : f.hello.signature_algorithms) {
-        items.push_back(fmt::format("{}(0x{:04x})", s.name, s.code));
-    }
-    return list_text(items);
-}
-
 // "off (SSL_OP_NO_TICKET)" or "on (no SSL_OP_NO_TICKET)": what the option
 // bit says, nothing more (compression also needs zlib and a willing peer).
 std::string option_state(bool set, std::string_view option) {
     return set ? fmt::format("off ({})", option) : fmt::format("on (no {})", option);
+}
+
+// Python's check_hostname: a name to check, and SSL_VERIFY_PEER so that a
+// mismatch ends the handshake.
+std::string host_check_text(const tls::HostCheck& h) {
+    if (h.on()) return "on: " + h.how;
+    if (h.name_checked) return "off: a name is set, but without SSL_VERIFY_PEER a mismatch is not fatal";
+    return "off: connections are given no host name (no SSL_set1_host)";
+}
+
+// Python's hostname_checks_common_name.
+std::string cn_fallback_text(const tls::HostCheck& h) {
+    constexpr std::string_view flag = "X509_CHECK_FLAG_NEVER_CHECK_SUBJECT";
+    return h.subject_cn_fallback ? fmt::format("on when a certificate has no DNS name (no {})", flag)
+                                 : fmt::format("off ({})", flag);
 }
 
 // The two bit sets whose 0 has a name of its own.
@@ -128,7 +134,19 @@ NamedBits cache_mode_bits(const ContextFacts& f, const BitNamer& namer) {
 struct Line {
     std::string_view title;
     std::string value;
+    // Instead of value: a list whose items hold spaces and wrap whole.
+    std::vector<std::string> items = {};
 };
+
+// Each scheme with its code point, "ecdsa_secp256r1_sha256 (0x0403)".
+Line signature_line(const ContextFacts& f) {
+    constexpr std::string_view title = "Signature algorithms";
+    if (!f.hello.ok) return {title, not_readable(f)};
+    if (f.hello.signature_algorithms.empty()) return {title, "none"};
+    std::vector<std::string> items;
+    for (const auto& s : f.hello.signature_algorithms) items.push_back(fmt::format("{}", s));
+    return {title, {}, std::move(items)};
+}
 
 std::vector<Line> part_lines(const ContextFacts& f, const BitNamer& namer) {
     return {
@@ -140,11 +158,13 @@ std::vector<Line> part_lines(const ContextFacts& f, const BitNamer& namer) {
         {"Verify mode", bits_text(verify_mode_bits(f, namer))},
         {"Verify flags", bits_text(namer.name("verify_flags", f.verify_flags))},
         {"Host name check flags", bits_text(namer.name("hostname_checks", f.host_flags))},
+        {"Host name check", host_check_text(f.host_check)},
+        {"Subject CN fallback", cn_fallback_text(f.host_check)},
         {"Security level", std::to_string(f.security_level)},
         {"TLS 1.2 and older ciphers", list_text(f.tls12_ciphers)},
         {"TLS 1.3 cipher suites", list_text(f.tls13_suites)},
         {"Key-exchange groups", groups_text(f)},
-        {"Signature algorithms", signature_text(f)},
+        signature_line(f),
         {"Session cache mode", bits_text(cache_mode_bits(f, namer))},
         {"Session cache size", fmt::format("{} sessions", f.session_cache_size)},
         {"Session timeout", fmt::format("{} seconds", f.session_timeout)},
@@ -157,7 +177,9 @@ std::vector<Line> part_lines(const ContextFacts& f, const BitNamer& namer) {
 
 std::string part_text(const DefaultsPart& part, const BitNamer& namer) {
     std::string out = center(" " + part.title + " ", kLineWidth, '-') + "\n";
-    for (const Line& line : part_lines(part.facts, namer)) out += dotted_line(line.title, {line.value});
+    for (const Line& line : part_lines(part.facts, namer)) {
+        out += line.items.empty() ? dotted_line(line.title, {line.value}) : dotted_items(line.title, line.items);
+    }
     return out + "\n";
 }
 
@@ -194,16 +216,25 @@ void add_hello_json(Json& j, const ContextFacts& f) {
     j["groups"] = f.hello.groups;
     Json schemes = Json::array();
     for (const auto& s : f.hello.signature_algorithms) {
-        schemes.push_back({{"name", s.name}, {"code", s.code}, {"hex", fmt::format("0x{:04x}", s.code)}});
+        schemes.push_back({{"name", s.name()}, {"code", s.code().value_or(0)}, {"hex", s.hex()}});
     }
     j["signature_algorithms"] = schemes;
+}
+
+// What `sslfeatures client` does to each connection beyond its context
+// (client_cmd.cpp), applied to a probe SSL so that the host name check is read
+// back rather than restated.
+tls::ConnectionSetup client_setup() {
+    return {"SSL_set1_host per connection",
+            [](SSL* ssl) { tls::expect_peer_name(ssl, "www.example.com"); }};
 }
 
 ContextFacts secure_facts(tls::Role role) {
     tls::ContextOptions options;
     options.role = role;  // no CA file: a client trusts the system store
     tls::SslCtxPtr ctx = tls::make_secure_context(options);
-    return tls::read_context_facts(ctx.get());
+    // The server names no host for a client certificate to match.
+    return tls::read_context_facts(ctx.get(), role == tls::Role::client ? client_setup() : tls::ConnectionSetup{});
 }
 
 ContextFacts library_facts() {
@@ -221,6 +252,11 @@ Json part_json(const ContextFacts& f, const BitNamer& namer) {
     j["verify_mode"] = bits_json(verify_mode_bits(f, namer));
     j["verify_flags"] = bits_json(namer.name("verify_flags", f.verify_flags));
     j["host_flags"] = bits_json(namer.name("hostname_checks", f.host_flags));
+    j["host_name_check"] = {{"on", f.host_check.on()},
+                            {"name_checked", f.host_check.name_checked},
+                            {"verify_peer", f.host_check.verify_peer},
+                            {"how", f.host_check.how.empty() ? Json(nullptr) : Json(f.host_check.how)}};
+    j["subject_cn_fallback"] = f.host_check.subject_cn_fallback;
     j["security_level"] = f.security_level;
     j["ciphers_tls12"] = f.tls12_ciphers;
     j["ciphersuites_tls13"] = f.tls13_suites;

@@ -17,7 +17,9 @@
 namespace sslfeatures::render {
 
 inline constexpr std::string_view kDefaultsSchema = "sslfeatures/defaults";
-inline constexpr int kDefaultsSchemaVersion = 1;
+// 2: signature schemes by their IANA names; host_name_check and
+// subject_cn_fallback added.
+inline constexpr int kDefaultsSchemaVersion = 2;
 
 struct DefaultsPart {
     std::string id;     // the JSON key: "client", "server", "library_default"

@@ -63,7 +63,7 @@ std::string change_text(const Change& c) {
             break;
     }
     if (!c.note.empty()) line += fmt::format(" ({})", c.note);
-    return wrap(line, kLineWidth, "    ") + "\n";
+    return wrap_keeping_code_points(line, kLineWidth, "    ") + "\n";
 }
 
 std::string summary(const audit::Diff& diff) {

@@ -1,8 +1,15 @@
 #include "tls/context_facts.hpp"
 
+#include <memory>
 #include <string_view>
 
+#include <openssl/err.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include "cli/exit_codes.hpp"
+#include "tls/errors.hpp"
+#include "tls/pki.hpp"
 
 namespace sslfeatures::tls {
 namespace {
@@ -41,9 +48,44 @@ void read_sessions(SSL_CTX* ctx, ContextFacts& facts) {
     facts.tls13_tickets = SSL_CTX_get_num_tickets(ctx);
 }
 
+using StorePtr = std::unique_ptr<X509_STORE, FreeWith<&X509_STORE_free>>;
+using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, FreeWith<&X509_STORE_CTX_free>>;
+
+// Whether verifying under `ssl`'s parameters checks a host name. 1.1.1 has no
+// getter for the names an SSL expects, so this asks verification itself: a
+// certificate for no name at all (no subjectAltName, a CN with spaces that
+// no host name matches), trusted as it is, fails only with a name mismatch.
+bool checks_a_name(SSL* ssl) {
+    const Issued nameless = make_ca(KeyType::ecdsa_p256, "for no host name");
+    X509* cert = nameless.cert.get();
+    StorePtr store(X509_STORE_new());
+    StoreCtxPtr verify(X509_STORE_CTX_new());
+    if (!store || !verify || X509_STORE_add_cert(store.get(), cert) != 1 ||
+        X509_STORE_CTX_init(verify.get(), store.get(), cert, nullptr) != 1) {
+        throw cli::Error(cli::kFailure, "cannot verify a certificate: " + openssl_error_text());
+    }
+    X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(verify.get()), SSL_get0_param(ssl));
+    X509_verify_cert(verify.get());
+    ERR_clear_error();
+    return X509_STORE_CTX_get_error(verify.get()) == X509_V_ERR_HOSTNAME_MISMATCH;
+}
+
+HostCheck read_host_check(SSL_CTX* ctx, const ConnectionSetup& setup) {
+    SslPtr ssl(SSL_new(ctx));
+    if (!ssl) throw cli::Error(cli::kFailure, "cannot create a connection: " + openssl_error_text());
+    if (setup.apply) setup.apply(ssl.get());
+    HostCheck check;
+    check.name_checked = checks_a_name(ssl.get());
+    check.verify_peer = (SSL_get_verify_mode(ssl.get()) & SSL_VERIFY_PEER) != 0;
+    if (check.name_checked) check.how = setup.description;
+    const unsigned flags = X509_VERIFY_PARAM_get_hostflags(SSL_get0_param(ssl.get()));
+    check.subject_cn_fallback = (flags & X509_CHECK_FLAG_NEVER_CHECK_SUBJECT) == 0;
+    return check;
+}
+
 }  // namespace
 
-ContextFacts read_context_facts(SSL_CTX* ctx) {
+ContextFacts read_context_facts(SSL_CTX* ctx, const ConnectionSetup& setup) {
     ContextFacts facts;
     facts.method = method_name(SSL_CTX_get_ssl_method(ctx));
     facts.min_protocol = static_cast<int>(SSL_CTX_get_min_proto_version(ctx));
@@ -56,6 +98,7 @@ ContextFacts read_context_facts(SSL_CTX* ctx) {
     read_verification(ctx, facts);
     read_ciphers(ctx, facts);
     read_sessions(ctx, facts);
+    facts.host_check = read_host_check(ctx, setup);
     facts.hello = probe_client_hello(ctx);
     return facts;
 }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,25 @@
 #include "tls/hello_probe.hpp"
 
 namespace sslfeatures::tls {
+
+// What each connection made from a context gets beyond the context's own
+// settings, e.g. the host name our client expects (tls::expect_peer_name).
+struct ConnectionSetup {
+    std::string description;  // how, in words: "SSL_set1_host per connection (...)"
+    std::function<void(SSL*)> apply;  // empty: nothing
+};
+
+// How a connection checks the peer's host name (Python's check_hostname and
+// hostname_checks_common_name), read from an SSL after its ConnectionSetup.
+struct HostCheck {
+    bool name_checked = false;  // verification under the SSL's parameters checks a name
+    bool verify_peer = false;   // SSL_VERIFY_PEER: a mismatch ends the handshake
+    std::string how;            // the setup's description when it checks a name
+    // OpenSSL matches the subject CN only when a certificate has no DNS
+    // subjectAltName, and never with X509_CHECK_FLAG_NEVER_CHECK_SUBJECT.
+    bool subject_cn_fallback = true;
+    bool on() const { return name_checked && verify_peer; }
+};
 
 struct ContextFacts {
     std::string method;  // "TLS_method", "TLS_client_method", "TLS_server_method"
@@ -32,9 +52,12 @@ struct ContextFacts {
     bool no_ticket = false;
     bool no_compression = false;
     bool no_renegotiation = false;
+    HostCheck host_check;
     HelloProbe hello;  // versions enabled, groups, signature algorithms
 };
 
-ContextFacts read_context_facts(SSL_CTX* ctx);
+// `setup` is what connections made from ctx get (none by default); the host
+// name check is read from a fresh SSL it was applied to.
+ContextFacts read_context_facts(SSL_CTX* ctx, const ConnectionSetup& setup = {});
 
 }  // namespace sslfeatures::tls

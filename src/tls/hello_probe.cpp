@@ -91,26 +91,14 @@ std::vector<std::string> peer_groups(SSL* ssl) {
     return names;
 }
 
-// OpenSSL's own object names: the combined signature-with-hash name where one
-// exists, else key type and hash (RSA-PSS, brainpool), else the key type
-// alone (Ed25519). Two schemes can share a name (rsa_pss_rsae_sha256 and
-// rsa_pss_pss_sha256), which is why the code point is kept.
-std::string scheme_name(int sign, int hash, int signhash, std::uint16_t code) {
-    if (signhash != NID_undef) return OBJ_nid2sn(signhash);
-    if (sign == NID_undef) return fmt::format("0x{:04x}", code);
-    if (hash == NID_undef) return OBJ_nid2sn(sign);
-    return fmt::format("{}+{}", OBJ_nid2sn(sign), OBJ_nid2sn(hash));
-}
-
 std::vector<SignatureScheme> peer_signature_schemes(SSL* ssl) {
     std::vector<SignatureScheme> schemes;
     const int count = SSL_get_sigalgs(ssl, -1, nullptr, nullptr, nullptr, nullptr, nullptr);
     for (int i = 0; i < count; ++i) {
-        int sign = NID_undef, hash = NID_undef, signhash = NID_undef;
+        // The code point's two bytes, as the hello carried them.
         unsigned char sig_byte = 0, hash_byte = 0;
-        SSL_get_sigalgs(ssl, i, &sign, &hash, &signhash, &sig_byte, &hash_byte);
-        const auto code = static_cast<std::uint16_t>(hash_byte << 8 | sig_byte);
-        schemes.push_back({code, scheme_name(sign, hash, signhash, code)});
+        SSL_get_sigalgs(ssl, i, nullptr, nullptr, nullptr, &sig_byte, &hash_byte);
+        schemes.push_back(SignatureScheme::from_code(static_cast<std::uint16_t>(hash_byte << 8 | sig_byte)));
     }
     return schemes;
 }

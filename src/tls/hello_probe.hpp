@@ -14,12 +14,9 @@
 
 #include <openssl/ssl.h>
 
-namespace sslfeatures::tls {
+#include "tls/signature_schemes.hpp"
 
-struct SignatureScheme {
-    std::uint16_t code = 0;  // the TLS SignatureScheme code point, e.g. 0x0403
-    std::string name;        // OpenSSL's object names, e.g. "ecdsa-with-SHA256"
-};
+namespace sslfeatures::tls {
 
 struct HelloProbe {
     bool ok = false;

@@ -1,9 +1,9 @@
 #include "tls/report.hpp"
 
+#include <cmath>
 #include <ctime>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <openssl/bio.h>
 #include <openssl/ec.h>
@@ -16,7 +16,9 @@
 namespace sslfeatures::tls {
 namespace {
 
-std::string yes_no(bool b) { return b ? "Yes" : "No"; }
+using Json = nlohmann::ordered_json;
+
+// ---- reading the connection ------------------------------------------------------
 
 std::string bio_text(BIO* bio) {
     char* data = nullptr;
@@ -52,12 +54,7 @@ std::string key_text(X509* cert) {
     }
 }
 
-// Python's SSLContext.cert_store_stats(): every certificate counts as x509,
-// those that are CAs count as x509_ca too.
-struct StoreStats {
-    int crl = 0, x509 = 0, x509_ca = 0;
-};
-
+// Every certificate counts as x509, those that are CAs count as x509_ca too.
 StoreStats store_stats(SSL* ssl) {
     StoreStats stats;
     X509_STORE* store = SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl));
@@ -74,15 +71,16 @@ StoreStats store_stats(SSL* ssl) {
     return stats;
 }
 
-std::string group_text(SSL* ssl) {
+std::optional<std::string> group_name(SSL* ssl) {
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
     int id = SSL_get_negotiated_group(ssl);
     const char* name = id != 0 ? SSL_group_to_name(ssl, id) : nullptr;
-    return name != nullptr ? name : "none";
+    if (name == nullptr) return std::nullopt;
+    return name;
 #else
     // 1.1.1 cannot name the negotiated group; the peer's ephemeral key shows it.
     EVP_PKEY* key = nullptr;
-    if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == nullptr) return "none";
+    if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == nullptr) return std::nullopt;
     EvpPkeyPtr owned(key);
     int nid = EVP_PKEY_base_id(key);
     if (nid == EVP_PKEY_EC) {
@@ -92,129 +90,222 @@ std::string group_text(SSL* ssl) {
 #endif
 }
 
-std::string signature_text(SSL* ssl) {
-    int type = NID_undef, digest = NID_undef;
-    if (SSL_get_peer_signature_type_nid(ssl, &type) != 1) return "none";
-    std::string text = OBJ_nid2sn(type);
-    if (SSL_get_peer_signature_nid(ssl, &digest) == 1 && digest != NID_undef) {
-        text += fmt::format("+{}", OBJ_nid2sn(digest));
-    }
-    return text;
-}
-
-std::string alpn_text(SSL* ssl) {
+std::optional<std::string> alpn_protocol(SSL* ssl) {
     const unsigned char* data = nullptr;
     unsigned len = 0;
     SSL_get0_alpn_selected(ssl, &data, &len);
-    return len > 0 ? std::string(reinterpret_cast<const char*>(data), len) : "none";
+    if (len == 0) return std::nullopt;
+    return std::string(reinterpret_cast<const char*>(data), len);
 }
 
-std::string ems_text(SSL* ssl) {
-    if (SSL_version(ssl) >= TLS1_3_VERSION) return "Yes (always in TLS 1.3)";
-    return yes_no(SSL_get_extms_support(ssl) == 1);
-}
-
-std::string ocsp_text(SSL* ssl) {
+std::optional<long> ocsp_bytes(SSL* ssl) {
     const unsigned char* resp = nullptr;
     long len = SSL_get_tlsext_status_ocsp_resp(ssl, &resp);
-    return len > 0 && resp != nullptr ? fmt::format("{} bytes", len) : "none";
+    if (len <= 0 || resp == nullptr) return std::nullopt;
+    return len;
 }
 
-std::string name_match_text(X509* cert, const ReportContext& ctx) {
-    if (ctx.verified) return "Yes";  // the handshake itself checked the name
+std::optional<std::string> text_or_none(const char* text) {
+    if (text == nullptr) return std::nullopt;
+    return text;
+}
+
+bool names_match(X509* cert, const ReportContext& ctx) {
+    if (ctx.verified) return true;  // the handshake itself checked the name
     const std::string& host = ctx.expected_host;
-    const bool ok = is_ip_literal(host)
-                        ? X509_check_ip_asc(cert, host.c_str(), 0) == 1
-                        : X509_check_host(cert, host.c_str(), host.size(),
-                                          X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr) == 1;
-    return ok ? "Yes" : fmt::format("No: '{}' is not among them", host);
+    return is_ip_literal(host) ? X509_check_ip_asc(cert, host.c_str(), 0) == 1
+                               : X509_check_host(cert, host.c_str(), host.size(),
+                                                 X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr) == 1;
 }
 
-void add_chain(std::vector<ReportLine>& lines, SSL* ssl, X509* leaf, Role role) {
-    std::vector<X509*> chain;
+std::vector<ChainCertificate> peer_chain(SSL* ssl, X509* leaf, Role role) {
+    std::vector<X509*> certs;
     STACK_OF(X509)* sent = SSL_get_peer_cert_chain(ssl);
     // A client's view of the chain includes the leaf; a server's does not.
-    if (role == Role::server && leaf != nullptr) chain.push_back(leaf);
-    for (int i = 0; sent != nullptr && i < sk_X509_num(sent); ++i) chain.push_back(sk_X509_value(sent, i));
-    for (size_t i = 0; i < chain.size(); ++i) {
-        X509* c = chain[i];
-        lines.push_back({fmt::format("chain_{}", i), fmt::format("Peer chain certificate {}", i),
-                         {fmt::format("subject {};", name_text(X509_get_subject_name(c))),
-                          fmt::format("issuer {};", name_text(X509_get_issuer_name(c))),
-                          fmt::format("{};", key_text(c)),
-                          fmt::format("not after {}", time_text(X509_get0_notAfter(c)))}});
+    if (role == Role::server && leaf != nullptr) certs.push_back(leaf);
+    for (int i = 0; sent != nullptr && i < sk_X509_num(sent); ++i) certs.push_back(sk_X509_value(sent, i));
+    std::vector<ChainCertificate> chain;
+    for (X509* c : certs) {
+        chain.push_back({name_text(X509_get_subject_name(c)), name_text(X509_get_issuer_name(c)), key_text(c),
+                         time_text(X509_get0_notAfter(c))});
     }
+    return chain;
+}
+
+void read_certificate(ConnectionReport& r, SSL* ssl, const ReportContext& ctx) {
+    X509Ptr cert(peer_certificate(ssl));
+    r.peer_certificate = cert != nullptr;
+    if (cert) {
+        r.peer_names = certificate_names(cert.get()).all();
+        if (ctx.role == Role::client) r.name_match = names_match(cert.get(), ctx);
+    }
+    r.chain = peer_chain(ssl, cert.get(), ctx.role);
+}
+
+void read_cipher(ConnectionReport& r, SSL* ssl) {
+    const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
+    SSL_CIPHER_get_bits(cipher, &r.cipher_bits);
+    r.version = SSL_version(ssl);
+    r.protocol = SSL_get_version(ssl);
+    r.cipher = SSL_CIPHER_get_name(cipher);
+    r.cipher_version = SSL_CIPHER_get_version(cipher);
+    const COMP_METHOD* comp = SSL_get_current_compression(ssl);
+    r.compression = text_or_none(comp != nullptr ? SSL_COMP_get_name(comp) : nullptr);
+}
+
+// ---- text -----------------------------------------------------------------------------
+
+std::string yes_no(bool b) { return b ? "Yes" : "No"; }
+
+std::string none_or(const std::optional<std::string>& value) { return value.value_or("none"); }
+
+std::string line(std::string_view title, std::string value) { return render::dotted_line(title, {std::move(value)}); }
+
+std::string name_match_text(const ConnectionReport& r) {
+    return *r.name_match ? "Yes" : fmt::format("No: '{}' is not among them", r.expected_host);
+}
+
+std::string ems_text(const ConnectionReport& r) {
+    return r.version >= TLS1_3_VERSION ? "Yes (always in TLS 1.3)" : yes_no(r.extended_master_secret);
+}
+
+// test_tls.py's lines, in its order.
+std::string chapter_text(const ConnectionReport& r) {
+    std::string out;
+    if (r.role == Role::client) {
+        out += line("Address we want to talk to", r.address.python_repr());
+    } else {
+        out += line("Interface where we are listening", r.address.python_repr());
+        out += line("Client has connected from address", r.client_address.value_or(Endpoint{}).python_repr());
+    }
+    out += line("Peer certificate", r.peer_certificate ? "provided" : "none");
+    if (r.peer_certificate) out += render::dotted_line("Name(s) on peer certificate", r.peer_names);
+    if (r.name_match) out += line("Whether name(s) match the hostname", name_match_text(r));
+    if (r.store) {
+        out += line("Certificates loaded of type crl", std::to_string(r.store->crl));
+        out += line("Certificates loaded of type x509", std::to_string(r.store->x509));
+        out += line("Certificates loaded of type x509_ca", std::to_string(r.store->x509_ca));
+    }
+    out += line("Protocol version negotiated", r.protocol);
+    out += line("Cipher chosen for this connection", r.cipher);
+    out += line("Cipher defined in TLS version", r.cipher_version);
+    out += line("Cipher key has this many bits", std::to_string(r.cipher_bits));
+    out += line("Compression algorithm in use", none_or(r.compression));
+    return out;
+}
+
+std::string chain_text(const std::vector<ChainCertificate>& chain) {
+    std::string out;
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+        const ChainCertificate& c = chain[i];
+        out += render::dotted_line(fmt::format("Peer chain certificate {}", i),
+                                   {fmt::format("subject {};", c.subject), fmt::format("issuer {};", c.issuer),
+                                    fmt::format("{};", c.key), fmt::format("not after {}", c.not_after)});
+    }
+    return out;
+}
+
+// ---- JSON -----------------------------------------------------------------------------
+
+Json optional_json(const std::optional<std::string>& value) { return value ? Json(*value) : Json(nullptr); }
+
+Json scheme_json(const std::optional<SignatureScheme>& s) {
+    if (!s) return nullptr;
+    return {{"name", s->name()},
+            {"code", s->code() ? Json(*s->code()) : Json(nullptr)},
+            {"hex", s->code() ? Json(s->hex()) : Json(nullptr)}};
+}
+
+Json chain_json(const std::vector<ChainCertificate>& chain) {
+    Json list = Json::array();
+    for (const ChainCertificate& c : chain) {
+        list.push_back({{"subject", c.subject}, {"issuer", c.issuer}, {"key", c.key}, {"not_after", c.not_after}});
+    }
+    return list;
+}
+
+void add_chapter_json(Json& j, const ConnectionReport& r) {
+    j["role"] = r.role == Role::client ? "client" : "server";
+    j[r.role == Role::client ? "address" : "interface"] = endpoint_json(r.address);
+    if (r.client_address) j["client_address"] = endpoint_json(*r.client_address);
+    j["peer_certificate"] = r.peer_certificate;
+    if (r.peer_certificate) j["peer_names"] = r.peer_names;
+    if (r.name_match) j["name_match"] = *r.name_match;
+    if (r.store) {
+        j["crl"] = r.store->crl;
+        j["x509"] = r.store->x509;
+        j["x509_ca"] = r.store->x509_ca;
+    }
+    j["protocol"] = r.protocol;
+    j["cipher"] = r.cipher;
+    j["cipher_version"] = r.cipher_version;
+    j["cipher_bits"] = r.cipher_bits;
+    j["compression"] = optional_json(r.compression);
 }
 
 }  // namespace
 
-std::vector<ReportLine> connection_report(const Connection& conn, const ReportContext& ctx) {
+ConnectionReport connection_report(const Connection& conn, const ReportContext& ctx) {
     SSL* ssl = conn.ssl();
-    std::vector<ReportLine> lines;
-    if (ctx.role == Role::client) {
-        lines.push_back({"address", "Address we want to talk to", {ctx.address.python_repr()}});
-    } else {
-        lines.push_back({"interface", "Interface where we are listening", {ctx.address.python_repr()}});
-        lines.push_back({"client_address", "Client has connected from address", {ctx.client_address.python_repr()}});
-    }
-    X509Ptr cert(peer_certificate(ssl));
-    lines.push_back({"peer_certificate", "Peer certificate", {cert ? "provided" : "none"}});
-    if (cert) {
-        lines.push_back({"peer_names", "Name(s) on peer certificate", certificate_names(cert.get()).all()});
-        if (ctx.role == Role::client) {
-            lines.push_back({"name_match", "Whether name(s) match the hostname", {name_match_text(cert.get(), ctx)}});
-        }
-    }
+    ConnectionReport r;
+    r.role = ctx.role;
+    r.address = ctx.address;
+    if (ctx.role == Role::server) r.client_address = ctx.client_address;
+    r.expected_host = ctx.expected_host;
+    read_certificate(r, ssl, ctx);
     // test_tls.py's server, which loads no CAs, prints no store counts.
-    if (ctx.role == Role::client || ctx.loaded_cas) {
-        const StoreStats stats = store_stats(ssl);
-        lines.push_back({"crl", "Certificates loaded of type crl", {std::to_string(stats.crl)}});
-        lines.push_back({"x509", "Certificates loaded of type x509", {std::to_string(stats.x509)}});
-        lines.push_back({"x509_ca", "Certificates loaded of type x509_ca", {std::to_string(stats.x509_ca)}});
-    }
-
-    const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
-    int secret_bits = 0;
-    SSL_CIPHER_get_bits(cipher, &secret_bits);
-    lines.push_back({"protocol", "Protocol version negotiated", {SSL_get_version(ssl)}});
-    lines.push_back({"cipher", "Cipher chosen for this connection", {SSL_CIPHER_get_name(cipher)}});
-    lines.push_back({"cipher_version", "Cipher defined in TLS version", {SSL_CIPHER_get_version(cipher)}});
-    lines.push_back({"cipher_bits", "Cipher key has this many bits", {std::to_string(secret_bits)}});
-    const COMP_METHOD* comp = SSL_get_current_compression(ssl);
-    lines.push_back({"compression", "Compression algorithm in use", {comp ? SSL_COMP_get_name(comp) : "none"}});
-
-    // Beyond test_tls.py.
-    lines.push_back({"group", "Key-exchange group", {group_text(ssl)}});
-    lines.push_back({"peer_signature", "Peer signature algorithm", {signature_text(ssl)}});
-    lines.push_back({"alpn", "ALPN protocol", {alpn_text(ssl)}});
-    const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-    lines.push_back({"sni", "Server name indication (SNI)", {sni ? sni : "none"}});
-    lines.push_back({"resumed", "Session resumed", {yes_no(SSL_session_reused(ssl) == 1)}});
-    lines.push_back({"extended_master_secret", "Extended master secret", {ems_text(ssl)}});
-    if (ctx.role == Role::client) lines.push_back({"ocsp_staple", "OCSP staple", {ocsp_text(ssl)}});
-    add_chain(lines, ssl, cert.get(), ctx.role);
-    lines.push_back({"handshake_ms", "Handshake time", {fmt::format("{:.2f} ms", conn.handshake_ms())}});
-    return lines;
+    if (ctx.role == Role::client || ctx.loaded_cas) r.store = store_stats(ssl);
+    read_cipher(r, ssl);
+    r.group = group_name(ssl);
+    r.peer_signature = peer_signature_scheme(ssl);
+    r.alpn = alpn_protocol(ssl);
+    r.sni = text_or_none(SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name));
+    r.resumed = SSL_session_reused(ssl) == 1;
+    r.extended_master_secret = r.version >= TLS1_3_VERSION || SSL_get_extms_support(ssl) == 1;
+    r.asked_for_ocsp = ctx.role == Role::client;
+    if (r.asked_for_ocsp) r.ocsp_staple_bytes = ocsp_bytes(ssl);
+    r.handshake_ms = conn.handshake_ms();
+    return r;
 }
 
-std::string report_text(const std::vector<ReportLine>& lines) {
-    std::string out;
-    for (const ReportLine& line : lines) out += render::dotted_line(line.title, line.values);
+std::string report_text(const ConnectionReport& r) {
+    std::string out = chapter_text(r);
+    // Beyond test_tls.py.
+    out += line("Key-exchange group", none_or(r.group));
+    // One item: a scheme never parts from its code point when the line wraps.
+    out += render::dotted_items("Peer signature algorithm",
+                                {r.peer_signature ? fmt::format("{}", *r.peer_signature) : "none"});
+    out += line("ALPN protocol", none_or(r.alpn));
+    out += line("Server name indication (SNI)", none_or(r.sni));
+    out += line("Session resumed", yes_no(r.resumed));
+    out += line("Extended master secret", ems_text(r));
+    if (r.asked_for_ocsp) {
+        out += line("OCSP staple", r.ocsp_staple_bytes ? fmt::format("{} bytes", *r.ocsp_staple_bytes) : "none");
+    }
+    out += chain_text(r.chain);
+    out += line("Handshake time", fmt::format("{:.2f} ms", r.handshake_ms));
     return out;
 }
 
-nlohmann::ordered_json report_json(const std::vector<ReportLine>& lines) {
-    nlohmann::ordered_json j;
-    for (const ReportLine& line : lines) {
-        if (line.key.rfind("chain_", 0) == 0) {
-            j["chain"].push_back(fmt::format("{}", fmt::join(line.values, " ")));
-        } else if (line.key == "peer_names") {
-            j[line.key] = line.values;
-        } else {
-            j[line.key] = fmt::format("{}", fmt::join(line.values, " "));
-        }
-    }
+nlohmann::ordered_json report_json(const ConnectionReport& r) {
+    Json j;
+    j["type"] = "report";
+    add_chapter_json(j, r);
+    j["group"] = optional_json(r.group);
+    j["peer_signature"] = scheme_json(r.peer_signature);
+    j["alpn"] = optional_json(r.alpn);
+    j["sni"] = optional_json(r.sni);
+    j["resumed"] = r.resumed;
+    j["extended_master_secret"] = r.extended_master_secret;
+    if (r.asked_for_ocsp) j["ocsp_staple_bytes"] = r.ocsp_staple_bytes ? Json(*r.ocsp_staple_bytes) : Json(nullptr);
+    j["chain"] = chain_json(r.chain);
+    // The text's two decimals, as a number.
+    j["handshake_ms"] = std::round(r.handshake_ms * 100) / 100;
     return j;
+}
+
+nlohmann::ordered_json endpoint_json(const Endpoint& endpoint) {
+    return {{"host", endpoint.host}, {"port", endpoint.port}};
 }
 
 std::string peer_certificate_text(const Connection& conn) {

@@ -61,13 +61,15 @@ TestCerts::TestCerts() {
         openssl(a, dir);
     };
     // A leaf: key and CSR, then signed by `ca` (or self-signed when ca is "").
+    // Its subject CN is its name unless `cn` says otherwise; no `san`, no
+    // subjectAltName.
     auto make_leaf = [&](const std::string& name, const std::string& ca_name, const std::string& san,
-                         const std::vector<std::string>& dates) {
-        write_file(path(name + ".ext"), "subjectAltName=" + san + "\nbasicConstraints=CA:FALSE\n"
-                                        "extendedKeyUsage=serverAuth,clientAuth\n");
+                         const std::vector<std::string>& dates, const std::string& cn = "") {
+        write_file(path(name + ".ext"), (san.empty() ? "" : "subjectAltName=" + san + "\n") +
+                                            "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth,clientAuth\n");
         std::vector<std::string> a{"req"};
         a.insert(a.end(), ec.begin(), ec.end());
-        a.insert(a.end(), {"-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name});
+        a.insert(a.end(), {"-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + (cn.empty() ? name : cn)});
         openssl(a, dir);
         if (ca_name.empty()) {
             openssl({"x509", "-req", "-in", name + ".csr", "-signkey", name + ".key", "-out", name + ".crt",
@@ -100,6 +102,7 @@ TestCerts::TestCerts() {
     self_signed = make_leaf("selfsigned", "", local, {});
     expired = make_leaf("expired", "testca", local, {"-startdate", "20200101000000Z", "-enddate", "20200201000000Z"});
     not_yet = make_leaf("notyet", "testca", local, {"-startdate", "20990101000000Z", "-enddate", "20990201000000Z"});
+    cn_only = make_leaf("cnonly", "testca", "", {}, "localhost");
 }
 
 }  // namespace sslfeatures::testing

@@ -20,6 +20,7 @@ class TestCerts {
     std::string self_signed;  // for localhost, self-signed
     std::string expired;      // for localhost, expired in 2020
     std::string not_yet;      // for localhost, valid from 2099
+    std::string cn_only;      // subject CN=localhost and no subjectAltName, issued by ca
 
     ~TestCerts();
 

@@ -12,15 +12,20 @@ Result openssl(const std::vector<std::string>& args, const std::string& input) {
     return run(argv, input);
 }
 
-Result openssl_under_test(const std::vector<std::string>& args) {
+std::vector<std::string> openssl_under_test_argv(const std::vector<std::string>& args) {
     const char* program = std::getenv("SF_TEST_OPENSSL");
-    if (program == nullptr || *program == '\0') return {-1, "", "no openssl command"};
+    if (program == nullptr || *program == '\0') return {};
     const char* libdir = std::getenv("SF_TEST_OPENSSL_LIBDIR");
-    std::vector<std::string> argv{"timeout", "30", program};
-    if (libdir != nullptr && *libdir != '\0') {
-        argv = {"timeout", "30", "env", std::string("LD_LIBRARY_PATH=") + libdir, program};
-    }
+    std::vector<std::string> argv{program};
+    if (libdir != nullptr && *libdir != '\0') argv = {"env", std::string("LD_LIBRARY_PATH=") + libdir, program};
     argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+Result openssl_under_test(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = openssl_under_test_argv(args);
+    if (argv.empty()) return {-1, "", "no openssl command"};
+    argv.insert(argv.begin(), {"timeout", "30"});
     return run(argv);
 }
 

@@ -18,6 +18,9 @@ Result openssl(const std::vector<std::string>& args, const std::string& input = 
 // its own library directory for a private prefix). exit_code -1 and err "no
 // openssl command" when meson found none.
 Result openssl_under_test(const std::vector<std::string>& args);
+// The same command as an argv, for a peer run in the background; empty when
+// meson found no openssl command.
+std::vector<std::string> openssl_under_test_argv(const std::vector<std::string>& args);
 
 // "notAfter=Nov 23 02:18:56 2027 GMT" (or the date alone) as a time_t;
 // nullopt when it does not parse.
