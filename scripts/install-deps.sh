@@ -12,6 +12,8 @@ packages=(
   openssl gnutls-bin hyperfine
   # hardening: memcheck, and clang's sanitizers and libFuzzer (scripts/hardening.sh)
   valgrind clang libclang-rt-14-dev
+  # renders sslfeatures(1) in the man page test, warnings and all
+  groff-base
   # renders the bench chart in the SVG test
   chromium
 )
