@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Quick-set handshake speed of several OpenSSL releases, side by side.
 
-Each build directory holds an `sslfeatures` built against one OpenSSL (see the
-README, "Building against another OpenSSL"). The script runs `bench --quick` of
+Each build directory holds an `sslfeatures` built against one OpenSSL (see
+docs/other-openssl.md). The script runs `bench --quick` of
 every build in turn, round after round (A B C, A B C, ...), so that drift on
 the machine hits every release alike, and prints a Markdown table: the median
 handshakes per second of each case per release, and each release's rate as a

@@ -536,7 +536,7 @@ TEST(Diff, IgnoringEveryReportedSectionLeavesNoDifferences) {
 }
 
 // Two copies of one table that differ only in made-up handshake figures: a
-// change counts only beyond twice the combined spread (the README's rule).
+// change counts only beyond twice the combined spread (docs/snapshots.md's rule).
 TEST(Diff, HandshakeSpeedChangesBeyondTheNoiseInPercent) {
     TempDir dir;
     auto with_bench = [&](const std::string& name, json cases) {

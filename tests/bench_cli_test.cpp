@@ -177,7 +177,7 @@ TEST_F(BenchMatrix, CryptoFloorIsPositiveAndBelowTheMeasuredCost) {
         EXPECT_GT(floor, 0) << b.at("run_name");
         // One sampled handshake per case here, and cases whose cost is nearly
         // all public-key work (P-384, RSA-4096, DHE on 1.1.1), where the floor
-        // can exceed what libssl pays (README, "The crypto floor"): one run in
+        // can exceed what libssl pays (docs/bench.md, "The crypto floor"): one run in
         // six saw floor/measured = 1.6 on 1.1.1. So only a sanity bound here,
         // which still catches a floor in the wrong unit or counted per record;
         // bench_engine checks the strict bound over 16 handshakes for the quick set.

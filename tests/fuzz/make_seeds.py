@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Makes the seed corpora in tests/fuzz/corpus/ (README, "Fuzzing").
+"""Makes the seed corpora in tests/fuzz/corpus/ (docs/hardening.md).
 
     tests/fuzz/make_seeds.py SSLFEATURES_BIN [CORPUS_DIR]
 

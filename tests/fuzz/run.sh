@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run.sh BUILD_DIR SECONDS [TARGET ...]
 #
-# BUILD_DIR is a build configured with -Dfuzzing=enabled (README, "Fuzzing").
+# BUILD_DIR is a build configured with -Dfuzzing=enabled (docs/hardening.md).
 # Prints one line per target: executions, libFuzzer's final cov: and ft:,
 # corpus size, findings. Exits 1 if any target crashed, leaked, timed out or
 # ran out of memory; the inputs that did it and each target's log stay in the
