@@ -37,7 +37,9 @@ int run_client(const ClientOptions& o) {
     auto ctx = tls::make_secure_context(o.context_options(tls::Role::client));
     if (o.report) {
         // Ask for a stapled OCSP response so the report can say whether one came.
-        SSL_CTX_set_tlsext_status_type(ctx.get(), TLSEXT_STATUSTYPE_ocsp);
+        if (SSL_CTX_set_tlsext_status_type(ctx.get(), TLSEXT_STATUSTYPE_ocsp) != 1) {
+            throw Error(kFailure, "cannot ask for a stapled OCSP response: " + tls::openssl_error_text());
+        }
     }
     const auto timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
     const std::string peer = host_port(o.host, o.port);

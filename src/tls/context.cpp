@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -177,9 +178,11 @@ int alpn_index() {
 }
 
 void set_server_alpn(SSL_CTX* ctx, const std::vector<std::string>& protocols) {
-    auto* owned = new std::vector<std::string>(protocols);
-    SSL_CTX_set_ex_data(ctx, alpn_index(), owned);
-    SSL_CTX_set_alpn_select_cb(ctx, select_alpn, owned);
+    auto owned = std::make_unique<std::vector<std::string>>(protocols);
+    if (alpn_index() < 0 || SSL_CTX_set_ex_data(ctx, alpn_index(), owned.get()) != 1) {
+        throw cli::Error(cli::kFailure, "cannot keep the ALPN protocols: " + openssl_error_text());
+    }
+    SSL_CTX_set_alpn_select_cb(ctx, select_alpn, owned.release());  // freed with the context
 }
 
 }  // namespace
@@ -199,7 +202,9 @@ SslCtxPtr make_secure_context(const ContextOptions& o) {
     SSL_CTX_set_options(ctx.get(), SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
     if (o.role == Role::server) {
         SSL_CTX_set_options(ctx.get(), SSL_OP_CIPHER_SERVER_PREFERENCE);
-        SSL_CTX_set_dh_auto(ctx.get(), 1);
+        if (SSL_CTX_set_dh_auto(ctx.get(), 1) != 1) {
+            throw cli::Error(cli::kFailure, "cannot enable the built-in DH groups: " + openssl_error_text());
+        }
         if (!o.alpn.empty()) set_server_alpn(ctx.get(), o.alpn);
     }
     set_algorithms(ctx.get(), o);

@@ -64,7 +64,9 @@ bool checks_a_name(SSL* ssl) {
         X509_STORE_CTX_init(verify.get(), store.get(), cert, nullptr) != 1) {
         throw cli::Error(cli::kFailure, "cannot verify a certificate: " + openssl_error_text());
     }
-    X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(verify.get()), SSL_get0_param(ssl));
+    if (X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(verify.get()), SSL_get0_param(ssl)) != 1) {
+        throw cli::Error(cli::kFailure, "cannot copy the verification settings: " + openssl_error_text());
+    }
     X509_verify_cert(verify.get());
     ERR_clear_error();
     return X509_STORE_CTX_get_error(verify.get()) == X509_V_ERR_HOSTNAME_MISMATCH;

@@ -50,12 +50,15 @@ std::string client_hello_bytes(SSL_CTX* ctx) {
         SSL_set_ssl_method(client.get(), TLS_method()) != 1) {
         return {};
     }
-    BIO* out = BIO_new(BIO_s_mem());
-    SSL_set_bio(client.get(), BIO_new(BIO_s_mem()), out);
+    BioPtr in(BIO_new(BIO_s_mem()));
+    BioPtr out(BIO_new(BIO_s_mem()));
+    if (!in || !out) return {};
+    BIO* written = out.get();
+    SSL_set_bio(client.get(), in.release(), out.release());  // the SSL owns both now
     SSL_set_connect_state(client.get());
     SSL_do_handshake(client.get());  // stops at once: nothing to read yet
     char* data = nullptr;
-    const long len = BIO_get_mem_data(out, &data);
+    const long len = BIO_get_mem_data(written, &data);
     return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
 }
 
@@ -119,9 +122,13 @@ HelloProbe probe_client_hello(SSL_CTX* ctx) {
     SslCtxPtr server_ctx = probe_server_context(capture);
     SslPtr server(server_ctx ? SSL_new(server_ctx.get()) : nullptr);
     if (!server) return failed("cannot create the probe server");
-    BIO* in = BIO_new(BIO_s_mem());
-    BIO_write(in, hello.data(), static_cast<int>(hello.size()));
-    SSL_set_bio(server.get(), in, BIO_new(BIO_s_mem()));
+    BioPtr in(BIO_new(BIO_s_mem()));
+    BioPtr out(BIO_new(BIO_s_mem()));
+    const int size = static_cast<int>(hello.size());
+    if (!in || !out || BIO_write(in.get(), hello.data(), size) != size) {
+        return failed("cannot hand the ClientHello to the probe server");
+    }
+    SSL_set_bio(server.get(), in.release(), out.release());  // the SSL owns both now
     SSL_set_accept_state(server.get());
     SSL_do_handshake(server.get());
     if (!capture.seen) return failed("the probe server could not read the ClientHello");
