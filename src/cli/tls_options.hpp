@@ -11,6 +11,8 @@
 
 namespace sslfeatures::cli {
 
+enum class ReportFormat { text, json };
+
 struct TlsOptions {
     std::string host;
     int port = 0;
@@ -23,7 +25,7 @@ struct TlsOptions {
     bool insecure = false;
     bool report = false;
     bool verbose = false;
-    std::string format = "text";
+    ReportFormat format = ReportFormat::text;
     double timeout_s = 10;
 
     tls::ContextOptions context_options(tls::Role role) const;
