@@ -88,7 +88,7 @@ void compare_lists(const std::vector<std::string>& a, const std::vector<std::str
     match_by_name<std::string>(a, b, {
         .name = [](const std::string& item) { return item; },
         .added = [&](const std::string& item) { out.push_back(make_added(label(item), item)); },
-        .in_both = [](const std::string&, const std::string&) {},
+        .in_both = [](const std::string&, const std::string&) {},  // a name is all there is to it
         .removed = [&](const std::string& item) { out.push_back(make_removed(label(item), item)); },
     });
     const std::set<std::string> in_a(a.begin(), a.end());
