@@ -24,23 +24,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/expect.hpp"
 #include "support/openssl_cli.hpp"
 #include "support/process.hpp"
+#include "support/tool_json.hpp"
 
 namespace sslfeatures::testing {
 namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-const json& live_snapshot() {
-    static const json parsed = [] {
-        Result r = run_tool({"snapshot"});
-        EXPECT_EQ(r.exit_code, 0) << r.err;
-        return json::parse(r.out);
-    }();
-    return parsed;
-}
 
 std::string table_path(const std::string& name) {
     return (fs::path(env_or_fail("SF_TEST_TABLES")) / (name + ".json")).string();
@@ -88,7 +81,18 @@ std::string exact_version(const std::string& version_text) {
 
 // ---- snapshot: its own facts against independent sources -------------------------
 
-TEST(Snapshot, FollowsTheSchema) {
+// `sslfeatures snapshot`, run once for the suite.
+class Snapshot : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { run_ = new JsonRun(run_tool_json({"snapshot"})); }
+    static void TearDownTestSuite() { delete run_; }
+    void SetUp() override { assert_json_run(*run_); }
+    static const json& live_snapshot() { return run_->doc; }
+    static JsonRun* run_;
+};
+JsonRun* Snapshot::run_ = nullptr;
+
+TEST_F(Snapshot, FollowsTheSchema) {
     const json& s = live_snapshot();
     EXPECT_EQ(s.at("schema"), "sslfeatures/snapshot");
     EXPECT_EQ(s.at("schema_version"), 2);
@@ -105,7 +109,7 @@ TEST(Snapshot, FollowsTheSchema) {
     EXPECT_FALSE(s.contains("bench"));  // only with --with-bench
 }
 
-TEST(Snapshot, LibraryIsTheOneRunningAndTheHeadersCompiledAgainst) {
+TEST_F(Snapshot, LibraryIsTheOneRunningAndTheHeadersCompiledAgainst) {
     const json& lib = live_snapshot().at("library");
     EXPECT_EQ(std::stoul(lib.at("library_number").get<std::string>(), nullptr, 16), OpenSSL_version_num());
     EXPECT_EQ(std::stoul(lib.at("headers_number").get<std::string>(), nullptr, 16),
@@ -114,7 +118,7 @@ TEST(Snapshot, LibraryIsTheOneRunningAndTheHeadersCompiledAgainst) {
     EXPECT_EQ(lib.at("openssldir").get<std::string>().find("OPENSSLDIR"), std::string::npos);
 }
 
-TEST(Snapshot, ConstantsAreTheValuesOfTheHeadersMacros) {
+TEST_F(Snapshot, ConstantsAreTheValuesOfTheHeadersMacros) {
     const json& s = live_snapshot();
     EXPECT_EQ(constant(s, "options", "SSL_OP_ALL"), static_cast<std::uint64_t>(SSL_OP_ALL));
     EXPECT_EQ(constant(s, "options", "SSL_OP_NO_COMPRESSION"), static_cast<std::uint64_t>(SSL_OP_NO_COMPRESSION));
@@ -129,7 +133,7 @@ TEST(Snapshot, ConstantsAreTheValuesOfTheHeadersMacros) {
 }
 
 // `openssl ciphers -V`: "0xC0,0x2C - ECDHE-ECDSA-AES256-GCM-SHA384 TLSv1.2 Kx=ECDH ..."
-TEST(Snapshot, KnowsEveryCipherTheOpensslCommandKnows) {
+TEST_F(Snapshot, KnowsEveryCipherTheOpensslCommandKnows) {
     Result r = openssl_under_test({"ciphers", "-V", "ALL:COMPLEMENTOFALL"});
     if (r.exit_code == -1) GTEST_SKIP() << r.err;
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -159,7 +163,7 @@ TEST(Snapshot, KnowsEveryCipherTheOpensslCommandKnows) {
 }
 
 // `openssl ciphers -s -tls1_2` lists what a default context would offer.
-TEST(Snapshot, DefaultCiphersPerProtocolAreWhatTheOpensslCommandLists) {
+TEST_F(Snapshot, DefaultCiphersPerProtocolAreWhatTheOpensslCommandLists) {
     const json& per_protocol = live_snapshot().at("protocol_ciphers");
     const std::pair<const char*, const char*> protocols[] = {{"TLSv1.2", "-tls1_2"}, {"TLSv1.3", "-tls1_3"}};
     for (const auto& [name, flag] : protocols) {
@@ -173,7 +177,7 @@ TEST(Snapshot, DefaultCiphersPerProtocolAreWhatTheOpensslCommandLists) {
     }
 }
 
-TEST(Snapshot, ModernProtocolsCompleteAHandshakeAndSslv3DoesNot) {
+TEST_F(Snapshot, ModernProtocolsCompleteAHandshakeAndSslv3DoesNot) {
     const json& protocols = live_snapshot().at("protocols");
     for (const char* name : {"TLSv1.2", "TLSv1.3"}) {
         for (const auto& [key, attempt] : protocols.at(name).at("attempts").items()) {
@@ -186,7 +190,7 @@ TEST(Snapshot, ModernProtocolsCompleteAHandshakeAndSslv3DoesNot) {
     }
 }
 
-TEST(Snapshot, PortableLeavesOutWhatDescribesTheMachine) {
+TEST_F(Snapshot, PortableLeavesOutWhatDescribesTheMachine) {
     Result r = run_tool({"snapshot", "--portable"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json lib = json::parse(r.out).at("library");
@@ -201,7 +205,7 @@ TEST(Snapshot, PortableLeavesOutWhatDescribesTheMachine) {
     EXPECT_EQ(lib.at("library_version"), OpenSSL_version(OPENSSL_VERSION));
 }
 
-TEST(Snapshot, OutputFileHoldsTheSameDocument) {
+TEST_F(Snapshot, OutputFileHoldsTheSameDocument) {
     TempDir dir;
     const std::string path = dir.path() + "/snap.json";
     Result r = run_tool({"snapshot", "-o", path});
@@ -588,11 +592,8 @@ TEST(Diff, HandshakeSpeedChangesBeyondTheNoiseInPercent) {
 }
 
 TEST(Diff, UnknownIgnoreIdNamesTheChoices) {
-    Result r = run_tool({"diff", "openssl-1.1.1w", "openssl-3.0.22", "--ignore", "cipher"});
-    EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(r.out, "");
-    ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
-    EXPECT_NE(r.err.find("cipher"), std::string::npos);
+    const Result r = run_tool({"diff", "openssl-1.1.1w", "openssl-3.0.22", "--ignore", "cipher"});
+    expect_one_line_error(r, 2, "cipher");
     EXPECT_NE(r.err.find("options"), std::string::npos);
     EXPECT_NE(r.err.find("protocols"), std::string::npos);
 }

@@ -16,6 +16,7 @@
 
 #include "support/expect.hpp"
 #include "support/process.hpp"
+#include "support/text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -23,13 +24,6 @@ namespace sslfeatures::testing {
 namespace {
 
 using nlohmann::json;
-
-std::vector<std::string> split(const std::string& text, char sep) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string item; std::getline(in, item, sep);) out.push_back(item);
-    return out;
-}
 
 // The whole matrix, two handshakes a case, as JSON: run once for the suite.
 class BenchMatrix : public ::testing::Test {

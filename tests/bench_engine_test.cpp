@@ -8,8 +8,9 @@
 #include <openssl/ssl.h>
 
 #include "bench/floor.hpp"
-#include "bench/handshake.hpp"
 #include "bench/matrix.hpp"
+#include "bench/negotiated.hpp"
+#include "bench/pair.hpp"
 #include "bench/quick.hpp"
 #include "bench/svg.hpp"
 

@@ -18,8 +18,10 @@
 #include <openssl/ssl.h>
 
 #include "support/certs.hpp"
+#include "support/expect.hpp"
 #include "support/openssl_cli.hpp"
 #include "support/process.hpp"
+#include "support/text.hpp"
 #include "support/tool_json.hpp"
 
 namespace sslfeatures::testing {
@@ -31,15 +33,7 @@ constexpr std::size_t kTitleWidth = 36;
 constexpr std::size_t kWrapWidth = 70;
 const std::vector<std::string> kSections = {"secure client", "secure server", "library default"};
 
-// The tool's JSON, run once for the whole file.
-const nlohmann::json& doc() {
-    static const nlohmann::json parsed = [] {
-        Result r = run_tool({"defaults", "--format", "json"});
-        EXPECT_EQ(r.exit_code, 0) << r.err;
-        return nlohmann::json::parse(r.out);
-    }();
-    return parsed;
-}
+const std::vector<std::string> kJsonArgs = {"defaults", "--format", "json"};
 
 std::vector<std::string> strings(const nlohmann::json& array) {
     return array.get<std::vector<std::string>>();
@@ -51,15 +45,6 @@ std::string joined(const std::vector<std::string>& items, char sep) {
     return out;
 }
 
-std::vector<std::string> split(const std::string& text, char sep) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string item; std::getline(in, item, sep);) {
-        if (!item.empty()) out.push_back(item);
-    }
-    return out;
-}
-
 // A fresh context of the test's own, as the library makes it.
 struct RawContext {
     SSL_CTX* ctx = SSL_CTX_new(TLS_method());
@@ -68,7 +53,22 @@ struct RawContext {
 
 // ---- JSON: values against OpenSSL itself --------------------------------------
 
-TEST(DefaultsJson, FollowsTheSchema) {
+// The JSON, run once for the file and kept, not asserted, when made: each
+// test that reads it checks the run (DefaultsJson's SetUp) or reads through
+// .at(), so a failing tool fails each test with a message instead of
+// aborting the program.
+const JsonRun& json_run() {
+    static const JsonRun run = run_tool_json(kJsonArgs);
+    return run;
+}
+const nlohmann::json& doc() { return json_run().doc; }
+
+class DefaultsJson : public ::testing::Test {
+  protected:
+    void SetUp() override { ASSERT_NO_FATAL_FAILURE(assert_json_run(json_run())); }
+};
+
+TEST_F(DefaultsJson, FollowsTheSchema) {
     const auto& d = doc();
     EXPECT_EQ(d.at("schema"), "sslfeatures/defaults");
     EXPECT_EQ(d.at("schema_version"), 2);
@@ -92,7 +92,7 @@ TEST(DefaultsJson, FollowsTheSchema) {
     }
 }
 
-TEST(DefaultsJson, SecureContextsStartAtTls12AndTheLibraryWhereOpenSSLSays) {
+TEST_F(DefaultsJson, SecureContextsStartAtTls12AndTheLibraryWhereOpenSSLSays) {
     EXPECT_EQ(doc().at("client").at("min_protocol").at("value"), 0x0303);
     EXPECT_EQ(doc().at("server").at("min_protocol").at("value"), 0x0303);
     RawContext raw;
@@ -103,7 +103,7 @@ TEST(DefaultsJson, SecureContextsStartAtTls12AndTheLibraryWhereOpenSSLSays) {
               SSL_CTX_get_max_proto_version(raw.ctx));
 }
 
-TEST(DefaultsJson, SecureContextsRefuseCompressionAndRenegotiation) {
+TEST_F(DefaultsJson, SecureContextsRefuseCompressionAndRenegotiation) {
     for (const char* part : {"client", "server"}) {
         const auto& p = doc().at(part);
         const auto options = p.at("options").at("value").get<std::uint64_t>();
@@ -117,7 +117,7 @@ TEST(DefaultsJson, SecureContextsRefuseCompressionAndRenegotiation) {
     }
 }
 
-TEST(DefaultsJson, TheClientVerifiesItsPeerAndTheServerAsksForNoCertificate) {
+TEST_F(DefaultsJson, TheClientVerifiesItsPeerAndTheServerAsksForNoCertificate) {
     const auto& client = doc().at("client").at("verify_mode");
     EXPECT_NE(client.at("value").get<int>() & SSL_VERIFY_PEER, 0);
     const auto names = strings(client.at("names"));
@@ -127,7 +127,7 @@ TEST(DefaultsJson, TheClientVerifiesItsPeerAndTheServerAsksForNoCertificate) {
     EXPECT_EQ(strings(server.at("names")), std::vector<std::string>{"SSL_VERIFY_NONE"});
 }
 
-TEST(DefaultsJson, BitNamesCoverExactlyTheSetBits) {
+TEST_F(DefaultsJson, BitNamesCoverExactlyTheSetBits) {
     // Name -> value from the features table, whose values the values test
     // checks against a program compiled here.
     const auto table = numeric_sections(tool_json({"-c", "options", "-c", "verify_mode",
@@ -151,7 +151,7 @@ TEST(DefaultsJson, BitNamesCoverExactlyTheSetBits) {
     }
 }
 
-TEST(DefaultsJson, ClientTls12CiphersAreForwardSecretAead) {
+TEST_F(DefaultsJson, ClientTls12CiphersAreForwardSecretAead) {
     const auto ours = strings(doc().at("client").at("ciphers_tls12"));
     ASSERT_FALSE(ours.empty());
     Result r = openssl_under_test({"ciphers", "-v", joined(ours, ':')});
@@ -177,16 +177,16 @@ TEST(DefaultsJson, ClientTls12CiphersAreForwardSecretAead) {
         << "the openssl command does not know every cipher we list";
 }
 
-TEST(DefaultsJson, LibraryTls13SuitesAreWhatTheOpensslCommandLists) {
+TEST_F(DefaultsJson, LibraryTls13SuitesAreWhatTheOpensslCommandLists) {
     Result r = openssl_under_test({"ciphers", "-s", "-tls1_3"});
     if (r.exit_code == -1) GTEST_SKIP() << r.err;
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto lines = lines_of(r.out);
     ASSERT_EQ(lines.size(), 1u) << r.out;
-    EXPECT_EQ(strings(doc().at("library_default").at("ciphersuites_tls13")), split(lines[0], ':'));
+    EXPECT_EQ(strings(doc().at("library_default").at("ciphersuites_tls13")), split_nonempty(lines[0], ':'));
 }
 
-TEST(DefaultsJson, LibrarySecurityLevelAndOptionsAreAFreshContexts) {
+TEST_F(DefaultsJson, LibrarySecurityLevelAndOptionsAreAFreshContexts) {
     RawContext raw;
     ASSERT_NE(raw.ctx, nullptr);
     const auto& lib = doc().at("library_default");
@@ -197,7 +197,7 @@ TEST(DefaultsJson, LibrarySecurityLevelAndOptionsAreAFreshContexts) {
     EXPECT_EQ(lib.at("session_cache_size").get<long>(), SSL_CTX_sess_get_cache_size(raw.ctx));
 }
 
-TEST(DefaultsJson, EnabledVersionsStayWithinTheBounds) {
+TEST_F(DefaultsJson, EnabledVersionsStayWithinTheBounds) {
     // The ClientHello probe and the min/max getters are two paths to one fact.
     for (const char* part : {"client", "server"}) {
         const auto& versions = doc().at(part).at("versions_enabled");
@@ -316,7 +316,7 @@ TEST_F(DefaultsText, EveryRowFollowsTheDottedLayout) {
 }
 
 TEST_F(DefaultsText, ListsTheSameClientCiphersAsTheJson) {
-    EXPECT_EQ(split(row("secure client", "TLS 1.2 and older ciphers"), ' '),
+    EXPECT_EQ(split_nonempty(row("secure client", "TLS 1.2 and older ciphers"), ' '),
               strings(doc().at("client").at("ciphers_tls12")));
 }
 
@@ -468,12 +468,8 @@ TEST(DefaultsHostCheck, SubjectCnFallbackIsWhatACertificateWithoutSubjectAltName
 // ---- command line ---------------------------------------------------------------
 
 TEST(DefaultsCli, AnUnknownFormatIsOneLineNamingTheValidOnesAndExit2) {
-    Result r = run_tool({"defaults", "--format", "xml"});
-    EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(r.out, "");
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_EQ(r.err.rfind("sslfeatures: error: ", 0), 0u) << r.err;
-    EXPECT_NE(r.err.find("'xml'"), std::string::npos) << r.err;
+    const Result r = run_tool({"defaults", "--format", "xml"});
+    expect_one_line_error(r, 2, "'xml'");
     EXPECT_NE(r.err.find("text, json"), std::string::npos) << r.err;
 }
 

@@ -37,25 +37,6 @@ class Files {
     TempDir dir_;
 };
 
-struct Verdict {
-    bool ok;
-    std::string text;
-};
-
-Verdict verify(const std::string& ca, const std::string& cert, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"verify", "-CAfile", ca};
-    args.insert(args.end(), extra.begin(), extra.end());
-    args.push_back(cert);
-    Result r = openssl(args);
-    return {r.exit_code == 0, r.out + r.err};
-}
-
-std::string x509_text(const std::string& path) {
-    Result r = openssl({"x509", "-in", path, "-noout", "-text"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
-}
-
 // For `openssl verify -attime`: seconds since the epoch.
 std::string at(std::chrono::seconds from_now) {
     return std::to_string(std::time(nullptr) + from_now.count());
@@ -103,11 +84,11 @@ TEST(PkiLeaf, VerifiesForItsNamesAndPurposes) {
                                   Validity{}, true, false);
     const std::string ca_path = files.cert("ca", ca);
     const std::string leaf_path = files.cert("leaf", leaf);
-    EXPECT_TRUE(verify(ca_path, leaf_path, {"-verify_hostname", "a.example"}).ok);
-    EXPECT_TRUE(verify(ca_path, leaf_path, {"-verify_ip", "192.0.2.7"}).ok);
-    EXPECT_TRUE(verify(ca_path, leaf_path, {"-purpose", "sslserver"}).ok);
+    EXPECT_TRUE(openssl_verify(ca_path, leaf_path, {"-verify_hostname", "a.example"}).ok);
+    EXPECT_TRUE(openssl_verify(ca_path, leaf_path, {"-verify_ip", "192.0.2.7"}).ok);
+    EXPECT_TRUE(openssl_verify(ca_path, leaf_path, {"-purpose", "sslserver"}).ok);
     // Server only: refused as a client certificate.
-    Verdict as_client = verify(ca_path, leaf_path, {"-purpose", "sslclient"});
+    Verdict as_client = openssl_verify(ca_path, leaf_path, {"-purpose", "sslclient"});
     EXPECT_FALSE(as_client.ok) << as_client.text;
     EXPECT_NE(as_client.text.find("certificate purpose"), std::string::npos)
         << as_client.text;
@@ -121,8 +102,8 @@ TEST(PkiLeaf, ClientOnlyLeafIsNoServer) {
         tls::issue_leaf(ca, KeyType::ecdsa_p256, "alice", {"alice.example"}, Validity{}, false, true);
     const std::string ca_path = files.cert("ca", ca);
     const std::string leaf_path = files.cert("leaf", leaf);
-    EXPECT_TRUE(verify(ca_path, leaf_path, {"-purpose", "sslclient"}).ok);
-    Verdict as_server = verify(ca_path, leaf_path, {"-purpose", "sslserver"});
+    EXPECT_TRUE(openssl_verify(ca_path, leaf_path, {"-purpose", "sslclient"}).ok);
+    Verdict as_server = openssl_verify(ca_path, leaf_path, {"-purpose", "sslserver"});
     EXPECT_FALSE(as_server.ok) << as_server.text;
     EXPECT_NE(as_server.text.find("certificate purpose"), std::string::npos)
         << as_server.text;
@@ -146,11 +127,11 @@ TEST(PkiLeaf, ExpiredLeafIsRefusedAsExpired) {
     EXPECT_LT(X509_cmp_time(X509_get0_notAfter(leaf.cert.get()), nullptr), 0);
     const std::string ca_path = files.cert("ca", ca);
     const std::string leaf_path = files.cert("leaf", leaf);
-    Verdict now = verify(ca_path, leaf_path);
+    Verdict now = openssl_verify(ca_path, leaf_path);
     EXPECT_FALSE(now.ok);
     EXPECT_NE(now.text.find("certificate has expired"), std::string::npos) << now.text;
     // Inside its window the same pair verifies, so the refusal is about time.
-    EXPECT_TRUE(verify(ca_path, leaf_path, {"-attime", at(-36h)}).ok);
+    EXPECT_TRUE(openssl_verify(ca_path, leaf_path, {"-attime", at(-36h)}).ok);
 }
 
 TEST(PkiLeaf, NotYetValidLeafIsRefusedAsNotYetValid) {
@@ -161,10 +142,10 @@ TEST(PkiLeaf, NotYetValidLeafIsRefusedAsNotYetValid) {
     EXPECT_GT(X509_cmp_time(X509_get0_notBefore(leaf.cert.get()), nullptr), 0);
     const std::string ca_path = files.cert("ca", ca);
     const std::string leaf_path = files.cert("leaf", leaf);
-    Verdict now = verify(ca_path, leaf_path);
+    Verdict now = openssl_verify(ca_path, leaf_path);
     EXPECT_FALSE(now.ok);
     EXPECT_NE(now.text.find("certificate is not yet valid"), std::string::npos) << now.text;
-    EXPECT_TRUE(verify(ca_path, leaf_path, {"-attime", at(36h)}).ok);
+    EXPECT_TRUE(openssl_verify(ca_path, leaf_path, {"-attime", at(36h)}).ok);
 }
 
 TEST(PkiLeaf, ValidityOffsetsAreWhatOpensslReads) {
@@ -195,10 +176,10 @@ TEST(PkiLeaf, LeafForAnotherNameFailsTheHostCheck) {
     const std::string leaf_path = files.cert("leaf", leaf);
     // The CN says localhost, but with a subjectAltName present the CN is not
     // a name the certificate is for.
-    Verdict v = verify(ca_path, leaf_path, {"-verify_hostname", "localhost"});
+    Verdict v = openssl_verify(ca_path, leaf_path, {"-verify_hostname", "localhost"});
     EXPECT_FALSE(v.ok);
     EXPECT_NE(v.text.find("hostname mismatch"), std::string::npos) << v.text;
-    EXPECT_TRUE(verify(ca_path, leaf_path, {"-verify_hostname", "other.example"}).ok);
+    EXPECT_TRUE(openssl_verify(ca_path, leaf_path, {"-verify_hostname", "other.example"}).ok);
 }
 
 TEST(PkiLeaf, LeafFromAnotherCaHasNoIssuer) {
@@ -208,10 +189,10 @@ TEST(PkiLeaf, LeafFromAnotherCaHasNoIssuer) {
     Issued other_ca = tls::make_ca(KeyType::ecdsa_p256, "test CA");
     Issued leaf = tls::issue_leaf(other_ca, KeyType::ecdsa_p256, "localhost", {"localhost"});
     const std::string leaf_path = files.cert("leaf", leaf);
-    Verdict v = verify(files.cert("ca", ca), leaf_path);
+    Verdict v = openssl_verify(files.cert("ca", ca), leaf_path);
     EXPECT_FALSE(v.ok);
     EXPECT_NE(v.text.find("unable to get local issuer certificate"), std::string::npos) << v.text;
-    EXPECT_TRUE(verify(files.cert("other-ca", other_ca), leaf_path).ok);
+    EXPECT_TRUE(openssl_verify(files.cert("other-ca", other_ca), leaf_path).ok);
 }
 
 TEST(PkiLeaf, KeyIdentifiersLinkTheLeafToItsCa) {
@@ -291,7 +272,7 @@ TEST(PkiSelfSigned, IsItsOwnAnchorButNoCa) {
     Files files;
     Issued self = tls::make_self_signed_leaf(KeyType::ecdsa_p256, "localhost", {"localhost", "::1"});
     const std::string path = files.cert("self", self);
-    Verdict v = verify(path, path, {"-purpose", "sslserver", "-verify_hostname", "localhost"});
+    Verdict v = openssl_verify(path, path, {"-purpose", "sslserver", "-verify_hostname", "localhost"});
     EXPECT_TRUE(v.ok) << v.text;
     const std::string text = x509_text(path);
     EXPECT_NE(text.find("Issuer: CN = localhost"), std::string::npos) << text;
@@ -299,11 +280,11 @@ TEST(PkiSelfSigned, IsItsOwnAnchorButNoCa) {
     EXPECT_EQ(extension(text, "X509v3 Extended Key Usage")->value, "TLS Web Server Authentication");
     // Trusted directly, it still cannot vouch for another certificate.
     Issued child = tls::issue_leaf(self, KeyType::ecdsa_p256, "child", {"child.example"});
-    Verdict c = verify(path, files.cert("child", child));
+    Verdict c = openssl_verify(path, files.cert("child", child));
     EXPECT_FALSE(c.ok) << c.text;
     // A self-signed leaf trusted nowhere is refused as self-signed.
     Issued stranger = tls::make_self_signed_leaf(KeyType::ecdsa_p256, "localhost", {"localhost"});
-    Verdict s = verify(files.cert("stranger", stranger), path);
+    Verdict s = openssl_verify(files.cert("stranger", stranger), path);
     EXPECT_FALSE(s.ok);
     EXPECT_NE(s.text.find("self-signed certificate"), std::string::npos) << s.text;
 }
@@ -316,7 +297,7 @@ TEST(PkiSigning, EveryKeyTypeSignsWithSha256OrPureEd25519) {
         const std::string name(tls::key_type_name(type));
         const std::string ca_path = files.cert(name + "-ca", ca);
         const std::string leaf_path = files.cert(name + "-leaf", leaf);
-        EXPECT_TRUE(verify(ca_path, leaf_path).ok) << name;
+        EXPECT_TRUE(openssl_verify(ca_path, leaf_path).ok) << name;
         const std::string text = x509_text(leaf_path);
         const std::string algorithm = type == KeyType::rsa2048      ? "sha256WithRSAEncryption"
                                       : type == KeyType::ecdsa_p384 ? "ecdsa-with-SHA256"

@@ -48,37 +48,17 @@ void make_pki(const std::string& dir, std::vector<std::string> extra = {}) {
     ASSERT_EQ(r.err, "");
 }
 
-std::string x509_text(const std::string& path) {
-    Result r = openssl({"x509", "-in", path, "-noout", "-text"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
-}
-
-// Runs `openssl verify` and returns its combined output; `ok` says whether
-// the exit code was 0.
-std::string verify(const std::string& ca, const std::string& cert, bool& ok,
-                   std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"verify", "-CAfile", ca};
-    args.insert(args.end(), extra.begin(), extra.end());
-    args.push_back(cert);
-    Result r = openssl(args);
-    ok = r.exit_code == 0;
-    return r.out + r.err;
-}
-
 void expect_verifies(const std::string& dir, std::vector<std::string> extra = {}) {
-    bool ok = false;
-    const std::string out = verify(dir + "/ca.crt", dir + "/localhost.pem", ok, extra);
-    EXPECT_TRUE(ok) << out;
-    EXPECT_EQ(out, dir + "/localhost.pem: OK\n");
+    const Verdict v = openssl_verify(dir + "/ca.crt", dir + "/localhost.pem", extra);
+    EXPECT_TRUE(v.ok) << v.text;
+    EXPECT_EQ(v.text, dir + "/localhost.pem: OK\n");
 }
 
 void expect_rejected(const std::string& dir, std::vector<std::string> extra,
                      const std::string& reason) {
-    bool ok = true;
-    const std::string out = verify(dir + "/ca.crt", dir + "/localhost.pem", ok, extra);
-    EXPECT_FALSE(ok) << out;
-    EXPECT_NE(out.find(reason), std::string::npos) << out;
+    const Verdict v = openssl_verify(dir + "/ca.crt", dir + "/localhost.pem", extra);
+    EXPECT_FALSE(v.ok) << v.text;
+    EXPECT_NE(v.text.find(reason), std::string::npos) << v.text;
 }
 
 std::string public_key_of_cert(const std::string& path) {
@@ -138,9 +118,8 @@ TEST(Pki, TheLeafVerifiesAgainstTheCaAsServerAndAsClient) {
     expect_rejected(dir, {"-verify_hostname", "example.com"}, "hostname mismatch");
     expect_rejected(dir, {"-verify_ip", "127.0.0.2"}, "IP address mismatch");
     // The CA is its own anchor.
-    bool ok = false;
-    const std::string out = verify(dir + "/ca.crt", dir + "/ca.crt", ok);
-    EXPECT_TRUE(ok) << out;
+    const Verdict v = openssl_verify(dir + "/ca.crt", dir + "/ca.crt");
+    EXPECT_TRUE(v.ok) << v.text;
 }
 
 TEST(Pki, CertificatesFollowTheCaAndLeafProfiles) {
@@ -401,9 +380,8 @@ TEST(Pki, ForceReplacesAllThreeFiles) {
     EXPECT_EQ(mode_of(dir + "/ca.key"), 0600u);
     EXPECT_EQ(mode_of(dir + "/localhost.pem"), 0600u);
     expect_verifies(dir);
-    bool ok = true;
-    const std::string out = verify(old_ca, dir + "/localhost.pem", ok);
-    EXPECT_FALSE(ok) << "the new leaf must come from a new CA: " << out;
+    const Verdict v = openssl_verify(old_ca, dir + "/localhost.pem");
+    EXPECT_FALSE(v.ok) << "the new leaf must come from a new CA: " << v.text;
 }
 
 TEST(Pki, BadKeyTypeIsOneLineNamingTheChoices) {

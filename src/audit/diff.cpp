@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <utility>
 
@@ -33,28 +34,71 @@ class Ignore {
     const std::set<std::string>& ids_;
 };
 
+// ---- entries matched by name: every section's walk ---------------------------
+
+// What a section does with each entry when two lists are matched by name.
+template <typename T>
+struct MatchActions {
+    std::function<std::string(const T&)> name;
+    std::function<void(const T& now)> added;                  // only in the new list
+    std::function<void(const T& was, const T& now)> in_both;  // a change if they differ
+    std::function<void(const T& was)> removed;                // only in the old list
+};
+
+// The new list in its order (a reader follows the release they move to), each
+// entry added or held against its old namesake, then the old list's entries
+// the new one lacks, in their order. Of entries named alike on one side, the
+// first is the namesake.
+template <typename T>
+void match_by_name(const std::vector<T>& old_list, const std::vector<T>& new_list, const MatchActions<T>& on) {
+    std::map<std::string, const T*> old_by_name;
+    for (const T& was : old_list) old_by_name.emplace(on.name(was), &was);
+    std::set<std::string> new_names;
+    for (const T& now : new_list) new_names.insert(on.name(now));
+    for (const T& now : new_list) {
+        const auto it = old_by_name.find(on.name(now));
+        if (it == old_by_name.end()) on.added(now);
+        else on.in_both(*it->second, now);
+    }
+    for (const T& was : old_list) {
+        if (!new_names.count(on.name(was))) on.removed(was);
+    }
+}
+
+Change make_added(std::string name, std::string now, std::string note = {}) {
+    return {ChangeKind::added, std::move(name), {}, std::move(now), {}, {}, std::move(note)};
+}
+
+Change make_removed(std::string name, std::string was, std::string note = {}) {
+    return {ChangeKind::removed, std::move(name), std::move(was), {}, {}, {}, std::move(note)};
+}
+
+Change make_changed(std::string name, std::string was, std::string now, std::string note = {}) {
+    return {ChangeKind::changed, std::move(name), std::move(was), std::move(now), {}, {}, std::move(note)};
+}
+
 // ---- lists of names ----------------------------------------------------------
 
 // Added and removed names, in each side's order; a same-set reordering is
 // one change, since order is preference for ciphers, groups and signatures.
 void compare_lists(const std::vector<std::string>& a, const std::vector<std::string>& b,
                    std::vector<Change>& out, std::string_view what = {}, bool ordered = true) {
-    const std::set<std::string> in_a(a.begin(), a.end());
-    const std::set<std::string> in_b(b.begin(), b.end());
     // Inside a bigger part ("client.groups") the change is named by the list.
     auto label = [&](const std::string& item) { return what.empty() ? item : std::string(what); };
-    for (const auto& item : b) {
-        if (!in_a.count(item)) out.push_back({ChangeKind::added, label(item), {}, item, {}, {}, {}});
-    }
-    for (const auto& item : a) {
-        if (!in_b.count(item)) out.push_back({ChangeKind::removed, label(item), item, {}, {}, {}, {}});
-    }
+    match_by_name<std::string>(a, b, {
+        .name = [](const std::string& item) { return item; },
+        .added = [&](const std::string& item) { out.push_back(make_added(label(item), item)); },
+        .in_both = [](const std::string&, const std::string&) {},  // a name is all there is to it
+        .removed = [&](const std::string& item) { out.push_back(make_removed(label(item), item)); },
+    });
+    const std::set<std::string> in_a(a.begin(), a.end());
+    const std::set<std::string> in_b(b.begin(), b.end());
     std::vector<std::string> common_a, common_b;
     std::copy_if(a.begin(), a.end(), std::back_inserter(common_a), [&](const auto& n) { return in_b.count(n) != 0; });
     std::copy_if(b.begin(), b.end(), std::back_inserter(common_b), [&](const auto& n) { return in_a.count(n) != 0; });
     if (ordered && common_a != common_b) {
-        out.push_back({ChangeKind::changed, what.empty() ? "order" : std::string(what), fmt::format("{}", fmt::join(common_a, " ")),
-                       fmt::format("{}", fmt::join(common_b, " ")), {}, {}, "preference order changed"});
+        out.push_back(make_changed(what.empty() ? "order" : std::string(what), fmt::format("{}", fmt::join(common_a, " ")),
+                                   fmt::format("{}", fmt::join(common_b, " ")), "preference order changed"));
     }
 }
 
@@ -108,31 +152,25 @@ const ConstantCategory* find_category(const Snapshot& s, std::string_view id) {
 DiffSection compare_category(const ConstantCategory* a, const ConstantCategory* b) {
     const ConstantCategory& any = b != nullptr ? *b : *a;
     DiffSection section{any.id, fmt::format("constants: {}", any.title), {}};
-    std::map<std::string, reflect::Value> old_values, new_values;
-    if (a != nullptr) for (const auto& k : a->constants) old_values.emplace(k.name, k.value);
-    if (b != nullptr) for (const auto& k : b->constants) new_values.emplace(k.name, k.value);
+    static const std::vector<NamedValue> kNone;
+    auto& changes = section.changes;
     // In the new table's order (by value), then what only the old one had.
-    if (b != nullptr) {
-        for (const auto& k : b->constants) {
-            const auto it = old_values.find(k.name);
-            if (it == old_values.end()) {
-                section.changes.push_back({ChangeKind::added, k.name, {}, value_text(k.value), {}, k.value, {}});
-            } else if (it->second != k.value) {
-                const std::string note = reflect::is_bits_category(any.id) && b != nullptr
-                                             ? flipped_bits(a, *b, it->second, k.value)
-                                             : std::string{};
-                section.changes.push_back({ChangeKind::changed, k.name, value_text(it->second),
-                                           value_text(k.value), it->second, k.value, note});
-            }
-        }
-    }
-    if (a != nullptr) {
-        for (const auto& k : a->constants) {
-            if (!new_values.count(k.name)) {
-                section.changes.push_back({ChangeKind::removed, k.name, value_text(k.value), {}, k.value, {}, {}});
-            }
-        }
-    }
+    match_by_name<NamedValue>(a != nullptr ? a->constants : kNone, b != nullptr ? b->constants : kNone, {
+        .name = [](const NamedValue& k) { return k.name; },
+        .added = [&](const NamedValue& now) {
+            changes.push_back({ChangeKind::added, now.name, {}, value_text(now.value), {}, now.value, {}});
+        },
+        .in_both = [&](const NamedValue& was, const NamedValue& now) {
+            if (was.value == now.value) return;
+            const std::string note = reflect::is_bits_category(any.id) ? flipped_bits(a, *b, was.value, now.value)
+                                                                       : std::string{};
+            changes.push_back({ChangeKind::changed, now.name, value_text(was.value), value_text(now.value), was.value,
+                               now.value, note});
+        },
+        .removed = [&](const NamedValue& was) {
+            changes.push_back({ChangeKind::removed, was.name, value_text(was.value), {}, was.value, {}, {}});
+        },
+    });
     return section;
 }
 
@@ -140,29 +178,28 @@ DiffSection compare_category(const ConstantCategory* a, const ConstantCategory* 
 
 DiffSection compare_library(const Snapshot& a, const Snapshot& b, const Ignore& ignore) {
     DiffSection section{"library", "library", {}};
-    std::map<std::string, std::string> old_facts;
-    for (const auto& f : a.library) old_facts.emplace(f.name, f.text);
-    std::set<std::string> new_names;
+    std::set<std::string> old_names, new_names;
+    for (const auto& f : a.library) old_names.insert(f.name);
     for (const auto& f : b.library) new_names.insert(f.name);
     // A portable snapshot (the reference tables) leaves machine facts out:
     // one recorded on one side only is unknown on the other, not changed.
-    auto unrecorded = [&](const std::string& name) {
-        return is_machine_fact(name) && (!old_facts.count(name) || !new_names.count(name));
+    auto left_out = [&](const std::string& name) {
+        const bool unrecorded = is_machine_fact(name) && (!old_names.count(name) || !new_names.count(name));
+        return unrecorded || ignore.fact(name);
     };
-    for (const auto& f : b.library) {
-        if (ignore.fact(f.name) || unrecorded(f.name)) continue;
-        const auto it = old_facts.find(f.name);
-        if (it == old_facts.end()) {
-            section.changes.push_back({ChangeKind::added, f.name, {}, f.text, {}, {}, {}});
-        } else if (it->second != f.text) {
-            section.changes.push_back({ChangeKind::changed, f.name, it->second, f.text, {}, {}, {}});
-        }
-    }
-    for (const auto& f : a.library) {
-        if (!new_names.count(f.name) && !ignore.fact(f.name) && !unrecorded(f.name)) {
-            section.changes.push_back({ChangeKind::removed, f.name, f.text, {}, {}, {}, {}});
-        }
-    }
+    auto& changes = section.changes;
+    match_by_name<LibraryFact>(a.library, b.library, {
+        .name = [](const LibraryFact& f) { return f.name; },
+        .added = [&](const LibraryFact& now) {
+            if (!left_out(now.name)) changes.push_back(make_added(now.name, now.text));
+        },
+        .in_both = [&](const LibraryFact& was, const LibraryFact& now) {
+            if (!left_out(now.name) && was.text != now.text) changes.push_back(make_changed(now.name, was.text, now.text));
+        },
+        .removed = [&](const LibraryFact& was) {
+            if (!left_out(was.name)) changes.push_back(make_removed(was.name, was.text));
+        },
+    });
     return section;
 }
 
@@ -170,34 +207,32 @@ std::string availability(bool available) { return available ? "available" : "not
 
 DiffSection compare_features(const Snapshot& a, const Snapshot& b) {
     DiffSection section{"features", "feature availability", {}};
-    std::map<std::string, bool> old_state;
-    for (const auto& f : a.features) old_state.emplace(f.name, f.available);
-    std::set<std::string> new_names;
-    for (const auto& f : b.features) {
-        new_names.insert(f.name);
-        const auto it = old_state.find(f.name);
-        if (it == old_state.end()) {
-            section.changes.push_back({ChangeKind::added, f.name, {}, availability(f.available), {}, {}, "new flag"});
-        } else if (it->second != f.available) {
-            section.changes.push_back({ChangeKind::changed, f.name, availability(it->second),
-                                       availability(f.available), {}, {}, f.available ? "gained" : "lost"});
-        }
-    }
-    for (const auto& f : a.features) {
-        if (!new_names.count(f.name)) {
-            section.changes.push_back({ChangeKind::removed, f.name, availability(f.available), {}, {}, {}, "flag gone"});
-        }
-    }
+    auto& changes = section.changes;
+    match_by_name<Feature>(a.features, b.features, {
+        .name = [](const Feature& f) { return f.name; },
+        .added = [&](const Feature& now) {
+            changes.push_back(make_added(now.name, availability(now.available), "new flag"));
+        },
+        .in_both = [&](const Feature& was, const Feature& now) {
+            if (was.available == now.available) return;
+            changes.push_back(make_changed(now.name, availability(was.available), availability(now.available),
+                                           now.available ? "gained" : "lost"));
+        },
+        .removed = [&](const Feature& was) {
+            changes.push_back(make_removed(was.name, availability(was.available), "flag gone"));
+        },
+    });
     return section;
 }
 
 // ---- defaults: the JSON of `sslfeatures defaults`, leaf by leaf ---------------------
 
-// Flattens a defaults part into path -> value text, or path -> list of names.
-struct Leaves {
-    std::map<std::string, std::string> scalars;
-    std::map<std::string, std::vector<std::string>> lists;
-    std::vector<std::string> order;  // paths in document order
+// One leaf of a defaults part, by its path ("client.verify_mode"): a value's
+// text, or a list's names.
+struct Leaf {
+    std::string path;
+    std::string text;
+    std::optional<std::vector<std::string>> names;
 };
 
 std::string scalar_text(const Json& j) { return j.is_string() ? j.get<std::string>() : j.dump(); }
@@ -211,7 +246,8 @@ std::string item_label(const Json& item) {
     return hex.empty() || hex == name ? name : fmt::format("{} ({})", name, hex);
 }
 
-void flatten(const Json& j, const std::string& path, Leaves& out) {
+// The leaves in document order.
+void flatten(const Json& j, const std::string& path, std::vector<Leaf>& out) {
     if (j.is_object()) {
         for (const auto& [key, value] : j.items()) {
             if (key == "hex") continue;  // the same number as "value"
@@ -220,11 +256,9 @@ void flatten(const Json& j, const std::string& path, Leaves& out) {
     } else if (j.is_array()) {
         std::vector<std::string> names;
         for (const auto& item : j) names.push_back(item_label(item));
-        out.lists[path] = std::move(names);
-        out.order.push_back(path);
+        out.push_back({path, {}, std::move(names)});
     } else {
-        out.scalars[path] = scalar_text(j);
-        out.order.push_back(path);
+        out.push_back({path, scalar_text(j), std::nullopt});
     }
 }
 
@@ -244,35 +278,33 @@ bool unrecorded(const std::string& path, const Snapshot& a, const Snapshot& b) {
 
 DiffSection compare_defaults(const Snapshot& a, const Snapshot& b) {
     DiffSection section{"defaults", "defaults (sslfeatures defaults)", {}};
-    Leaves old_leaves, new_leaves;
+    std::vector<Leaf> old_leaves, new_leaves;
     flatten(a.defaults, "", old_leaves);
     flatten(b.defaults, "", new_leaves);
-    for (const auto& path : new_leaves.order) {
-        if (unrecorded(path, a, b)) continue;
-        if (const auto it = new_leaves.lists.find(path); it != new_leaves.lists.end()) {
-            const auto old_it = old_leaves.lists.find(path);
-            compare_lists(old_it != old_leaves.lists.end() ? old_it->second : std::vector<std::string>{},
-                          it->second, section.changes, path);
-            continue;
-        }
-        const std::string& now = new_leaves.scalars.at(path);
-        const auto old_it = old_leaves.scalars.find(path);
-        if (old_it == old_leaves.scalars.end()) {
-            section.changes.push_back({ChangeKind::added, path, {}, now, {}, {}, {}});
-        } else if (old_it->second != now) {
-            section.changes.push_back({ChangeKind::changed, path, old_it->second, now, {}, {}, {}});
-        }
-    }
-    for (const auto& path : old_leaves.order) {
-        if (unrecorded(path, a, b)) continue;
-        if (!new_leaves.scalars.count(path) && !new_leaves.lists.count(path)) {
-            const auto it = old_leaves.scalars.find(path);
-            const std::string was = it != old_leaves.scalars.end()
-                                        ? it->second
-                                        : fmt::format("{}", fmt::join(old_leaves.lists.at(path), " "));
-            section.changes.push_back({ChangeKind::removed, path, was, {}, {}, {}, {}});
-        }
-    }
+    // Fields only one side could have recorded are left out, not reported.
+    const auto one_sided = [&](const Leaf& leaf) { return unrecorded(leaf.path, a, b); };
+    std::erase_if(old_leaves, one_sided);
+    std::erase_if(new_leaves, one_sided);
+    static const std::vector<std::string> kNoNames;
+    auto& changes = section.changes;
+    match_by_name<Leaf>(old_leaves, new_leaves, {
+        .name = [](const Leaf& leaf) { return leaf.path; },
+        .added = [&](const Leaf& now) {
+            if (now.names) compare_lists(kNoNames, *now.names, changes, now.path);
+            else changes.push_back(make_added(now.path, now.text));
+        },
+        // A list compares with the old list, if there was one; a value that
+        // was a list is new.
+        .in_both = [&](const Leaf& was, const Leaf& now) {
+            if (now.names) compare_lists(was.names ? *was.names : kNoNames, *now.names, changes, now.path);
+            else if (was.names) changes.push_back(make_added(now.path, now.text));
+            else if (was.text != now.text) changes.push_back(make_changed(now.path, was.text, now.text));
+        },
+        .removed = [&](const Leaf& was) {
+            const std::string text = was.names ? fmt::format("{}", fmt::join(*was.names, " ")) : was.text;
+            changes.push_back(make_removed(was.path, text));
+        },
+    });
     return section;
 }
 
@@ -307,37 +339,32 @@ std::pair<std::string, std::string> cipher_change(const Cipher& a, const Cipher&
 
 DiffSection compare_ciphers(const Snapshot& a, const Snapshot& b) {
     DiffSection section{"ciphers", "ciphers the library knows", {}};
-    std::map<std::string, const Cipher*> old_ciphers, new_ciphers;
-    for (const auto& c : a.ciphers) old_ciphers.emplace(c.name, &c);
-    for (const auto& c : b.ciphers) new_ciphers.emplace(c.name, &c);
-    for (const auto& c : b.ciphers) {
-        const auto it = old_ciphers.find(c.name);
-        if (it == old_ciphers.end()) {
-            section.changes.push_back({ChangeKind::added, c.name, {}, cipher_text(c), {}, {}, {}});
-        } else if (auto [was, now] = cipher_change(*it->second, c); !was.empty()) {
-            section.changes.push_back({ChangeKind::changed, c.name, was, now, {}, {}, {}});
-        }
-    }
-    for (const auto& c : a.ciphers) {
-        if (!new_ciphers.count(c.name)) {
-            section.changes.push_back({ChangeKind::removed, c.name, cipher_text(c), {}, {}, {}, {}});
-        }
-    }
+    auto& changes = section.changes;
+    match_by_name<Cipher>(a.ciphers, b.ciphers, {
+        .name = [](const Cipher& c) { return c.name; },
+        .added = [&](const Cipher& now) { changes.push_back(make_added(now.name, cipher_text(now))); },
+        .in_both = [&](const Cipher& was, const Cipher& now) {
+            if (auto [old_text, new_text] = cipher_change(was, now); !old_text.empty()) {
+                changes.push_back(make_changed(now.name, old_text, new_text));
+            }
+        },
+        .removed = [&](const Cipher& was) { changes.push_back(make_removed(was.name, cipher_text(was))); },
+    });
     return section;
 }
 
 DiffSection compare_protocol_ciphers(const Snapshot& a, const Snapshot& b) {
     DiffSection section{"protocol_ciphers", "ciphers enabled by default, per protocol", {}};
-    std::map<std::string, std::vector<std::string>> old_lists;
-    for (const auto& p : a.protocol_ciphers) old_lists.emplace(p.protocol, p.ciphers);
-    std::set<std::string> seen;
-    for (const auto& p : b.protocol_ciphers) {
-        seen.insert(p.protocol);
-        compare_lists(old_lists[p.protocol], p.ciphers, section.changes, p.protocol);
-    }
-    for (const auto& p : a.protocol_ciphers) {
-        if (!seen.count(p.protocol)) compare_lists(p.ciphers, {}, section.changes, p.protocol);
-    }
+    static const std::vector<std::string> kNone;
+    auto& changes = section.changes;
+    match_by_name<ProtocolCiphers>(a.protocol_ciphers, b.protocol_ciphers, {
+        .name = [](const ProtocolCiphers& p) { return p.protocol; },
+        .added = [&](const ProtocolCiphers& now) { compare_lists(kNone, now.ciphers, changes, now.protocol); },
+        .in_both = [&](const ProtocolCiphers& was, const ProtocolCiphers& now) {
+            compare_lists(was.ciphers, now.ciphers, changes, now.protocol);
+        },
+        .removed = [&](const ProtocolCiphers& was) { compare_lists(was.ciphers, kNone, changes, was.protocol); },
+    });
     return section;
 }
 
@@ -369,26 +396,19 @@ bool same_outcome(const ProtocolResult& a, const ProtocolResult& b) {
 
 DiffSection compare_protocols(const Snapshot& a, const Snapshot& b) {
     DiffSection section{"protocols", "protocols that complete a handshake with the defaults", {}};
-    std::map<std::string, const ProtocolResult*> old_results;
-    for (const auto& p : a.protocols) old_results.emplace(p.protocol, &p);
-    for (const auto& p : b.protocols) {
-        const auto it = old_results.find(p.protocol);
-        if (it == old_results.end()) {
-            section.changes.push_back({ChangeKind::added, p.protocol, {}, outcome(p), {}, {}, {}});
-            continue;
-        }
-        const ProtocolResult& was = *it->second;
-        if (same_outcome(was, p)) continue;
-        std::string note;
-        if (was.works() && !p.works()) note = "stopped working";
-        else if (!was.works() && p.works()) note = "started working";
-        section.changes.push_back({ChangeKind::changed, p.protocol, outcome(was), outcome(p), {}, {}, note});
-    }
-    std::set<std::string> now;
-    for (const auto& p : b.protocols) now.insert(p.protocol);
-    for (const auto& p : a.protocols) {
-        if (!now.count(p.protocol)) section.changes.push_back({ChangeKind::removed, p.protocol, outcome(p), {}, {}, {}, {}});
-    }
+    auto& changes = section.changes;
+    match_by_name<ProtocolResult>(a.protocols, b.protocols, {
+        .name = [](const ProtocolResult& p) { return p.protocol; },
+        .added = [&](const ProtocolResult& now) { changes.push_back(make_added(now.protocol, outcome(now))); },
+        .in_both = [&](const ProtocolResult& was, const ProtocolResult& now) {
+            if (same_outcome(was, now)) return;
+            std::string note;
+            if (was.works() && !now.works()) note = "stopped working";
+            else if (!was.works() && now.works()) note = "started working";
+            changes.push_back(make_changed(now.protocol, outcome(was), outcome(now), note));
+        },
+        .removed = [&](const ProtocolResult& was) { changes.push_back(make_removed(was.protocol, outcome(was))); },
+    });
     return section;
 }
 
@@ -403,27 +423,20 @@ std::string rate_text(const BenchCase& c) {
 DiffSection compare_bench(const Snapshot& a, const Snapshot& b) {
     DiffSection section{"bench", "handshake speed (changes beyond the measured noise)", {}};
     if (!a.bench || !b.bench) return section;
-    std::map<std::string, const BenchCase*> old_cases;
-    for (const auto& c : *a.bench) old_cases.emplace(c.id, &c);
-    for (const auto& c : *b.bench) {
-        const auto it = old_cases.find(c.id);
-        if (it == old_cases.end()) {
-            section.changes.push_back({ChangeKind::added, c.id, {}, rate_text(c), {}, {}, {}});
-            continue;
-        }
-        const BenchCase& was = *it->second;
-        if (was.handshakes_per_second <= 0) continue;
-        const double change = c.handshakes_per_second / was.handshakes_per_second - 1;
-        const double noise = 2 * std::hypot(was.cv, c.cv);
-        if (std::abs(change) <= noise) continue;
-        section.changes.push_back({ChangeKind::changed, c.id, rate_text(was), rate_text(c), {}, {},
-                                   fmt::format("{:+.1f}% (noise ±{:.1f}%)", 100 * change, 100 * noise)});
-    }
-    std::set<std::string> now;
-    for (const auto& c : *b.bench) now.insert(c.id);
-    for (const auto& c : *a.bench) {
-        if (!now.count(c.id)) section.changes.push_back({ChangeKind::removed, c.id, rate_text(c), {}, {}, {}, {}});
-    }
+    auto& changes = section.changes;
+    match_by_name<BenchCase>(*a.bench, *b.bench, {
+        .name = [](const BenchCase& c) { return c.id; },
+        .added = [&](const BenchCase& now) { changes.push_back(make_added(now.id, rate_text(now))); },
+        .in_both = [&](const BenchCase& was, const BenchCase& now) {
+            if (was.handshakes_per_second <= 0) return;
+            const double change = now.handshakes_per_second / was.handshakes_per_second - 1;
+            const double noise = 2 * std::hypot(was.cv, now.cv);
+            if (std::abs(change) <= noise) return;
+            changes.push_back(make_changed(now.id, rate_text(was), rate_text(now),
+                                           fmt::format("{:+.1f}% (noise ±{:.1f}%)", 100 * change, 100 * noise)));
+        },
+        .removed = [&](const BenchCase& was) { changes.push_back(make_removed(was.id, rate_text(was))); },
+    });
     return section;
 }
 

@@ -7,6 +7,7 @@
 #include "cli/exit_codes.hpp"
 #include "tls/versions.hpp"
 #include "tls/errors.hpp"
+#include "tls/handshake_engine.hpp"
 #include "tls/ossl_ptr.hpp"
 #include "tls/pki.hpp"
 
@@ -26,44 +27,15 @@ tls::SslCtxPtr pinned_context(const SSL_METHOD* method, int version) {
     return ctx;
 }
 
-struct Pair {
-    tls::SslPtr client;
-    tls::SslPtr server;
-};
-
-// Connects two SSLs through a BIO pair: what one writes, the other reads.
-bool connect_in_memory(Pair& pair) {
-    BIO* client_end = nullptr;
-    BIO* server_end = nullptr;
-    if (BIO_new_bio_pair(&client_end, 0, &server_end, 0) != 1) return false;
-    SSL_set_bio(pair.client.get(), client_end, client_end);
-    SSL_set_bio(pair.server.get(), server_end, server_end);
-    SSL_set_connect_state(pair.client.get());
-    SSL_set_accept_state(pair.server.get());
-    return true;
-}
-
 // Runs both sides until both are done or one fails for good.
-ProtocolResult::Attempt shake_hands(Pair& pair) {
-    bool client_done = false;
-    bool server_done = false;
-    for (int round = 0; round < 64 && !(client_done && server_done); ++round) {
-        for (auto [ssl, done] : {std::pair{pair.client.get(), &client_done},
-                                 std::pair{pair.server.get(), &server_done}}) {
-            if (*done) continue;
-            const int rc = SSL_do_handshake(ssl);
-            if (rc == 1) {
-                *done = true;
-                continue;
-            }
-            const int error = SSL_get_error(ssl, rc);
-            if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
-                return {{}, false, tls::first_error_reason("the handshake failed")};
-            }
-        }
+ProtocolResult::Attempt shake_hands(tls::HandshakeEngine& engine) {
+    switch (engine.drive()) {
+        case tls::DriveResult::finished:
+            return {{}, true, SSL_CIPHER_get_name(SSL_get_current_cipher(engine.client()))};
+        case tls::DriveResult::failed: return {{}, false, tls::first_error_reason("the handshake failed")};
+        case tls::DriveResult::unfinished: break;
     }
-    if (!(client_done && server_done)) return {{}, false, "the handshake did not finish"};
-    return {{}, true, SSL_CIPHER_get_name(SSL_get_current_cipher(pair.client.get()))};
+    return {{}, false, "the handshake did not finish"};
 }
 
 ProtocolResult::Attempt attempt(int version, const tls::Issued& ca, const tls::Issued& leaf) {
@@ -78,13 +50,13 @@ ProtocolResult::Attempt attempt(int version, const tls::Issued& ca, const tls::I
         throw cli::Error(cli::kFailure, "cannot trust the probe CA: " + tls::openssl_error_text());
     }
     SSL_CTX_set_verify(client_ctx.get(), SSL_VERIFY_PEER, nullptr);
-    Pair pair{tls::SslPtr(SSL_new(client_ctx.get())), tls::SslPtr(SSL_new(server_ctx.get()))};
-    if (!pair.client || !pair.server || !connect_in_memory(pair)) {
+    tls::HandshakeEngine engine;
+    if (!engine.start(client_ctx.get(), server_ctx.get()) || !engine.join_in_memory()) {
         throw cli::Error(cli::kFailure, "cannot set up an in-memory handshake: " + tls::openssl_error_text());
     }
-    SSL_set_tlsext_host_name(pair.client.get(), kHost);
-    SSL_set1_host(pair.client.get(), kHost);
-    return shake_hands(pair);
+    SSL_set_tlsext_host_name(engine.client(), kHost);
+    SSL_set1_host(engine.client(), kHost);
+    return shake_hands(engine);
 }
 
 }  // namespace

@@ -13,7 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "bench/handshake.hpp"
+#include "bench/fixture.hpp"
 #include "cli/exit_codes.hpp"
 #include "tls/errors.hpp"
 #include "tls/ossl_ptr.hpp"

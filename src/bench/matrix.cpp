@@ -10,7 +10,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "bench/handshake.hpp"
+#include "bench/pair.hpp"
 #include "cli/exit_codes.hpp"
 #include "reflect/groups.hpp"
 #include "tls/ossl_ptr.hpp"

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
+#include "bench/fixture.hpp"
 #include "bench/floor.hpp"
 #include "cli/exit_codes.hpp"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/handshake.hpp"
+#include "bench/pair.hpp"
 #include "bench/matrix.hpp"
 
 namespace benchmark {

@@ -37,7 +37,7 @@ constexpr std::size_t kQuickSize = 16;
 
 struct BenchOptions {
     bench::Selection selection;
-    std::string transport = "memory";
+    bench::Transport transport = bench::Transport::memory;
     int threads = 1;
     long iterations = 0;
     std::string svg;
@@ -178,10 +178,6 @@ std::unique_ptr<benchmark::BenchmarkReporter> display_reporter(const std::vector
     throw Error(kUsage, "unknown format");  // check_passthrough_values stops this first
 }
 
-bench::Transport parse_transport(const std::string& name) {
-    return name == "tcp" ? bench::Transport::tcp : bench::Transport::memory;
-}
-
 void list_cases(const bench::Matrix& matrix) {
     std::string text;
     for (const bench::Case& c : matrix.cases) text += fmt::format("{}\n", c.name());
@@ -235,7 +231,7 @@ int run_bench(BenchOptions& options) {
     }
 
     bench::RunOptions run;
-    run.transport = parse_transport(options.transport);
+    run.transport = options.transport;
     run.threads = options.threads;
     if (options.iterations > 0) run.iterations = options.iterations;
     run.progress = isatty(STDERR_FILENO) == 1;
@@ -277,8 +273,11 @@ Runner setup_bench(CLI::App& sub) {
     sub.add_option("--threads", options->threads, "Run each case in N threads at once, one pair each (default 1)")
         ->check(CLI::Range(1, 256));
     sub.add_option("--transport", options->transport, "memory (BIO pairs, default) or tcp (loopback sockets)")
-        ->check(one_of("transport", "transports", "memory, tcp",
-                       [](const std::string& t) { return t == "memory" || t == "tcp"; }, "TRANSPORT"));
+        ->transform(named_value("transport", "transports",
+                                std::vector<std::pair<std::string, bench::Transport>>{
+                                    {"memory", bench::Transport::memory}, {"tcp", bench::Transport::tcp}},
+                                "TRANSPORT"))
+        ->type_name("TEXT");
     sub.add_option("--iterations", options->iterations, "Exactly N handshakes per case (for smoke tests)")
         ->check(CLI::Range(1L, 100000000L));
     sub.add_option("--svg", options->svg, "Also write a chart of handshakes per second to FILE (atomically)")

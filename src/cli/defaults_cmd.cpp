@@ -3,10 +3,12 @@
 // contexts, and the library's bare TLS_method() context beside them, each read
 // back from the live SSL_CTX rather than restated from our own constants.
 #include <memory>
+#include <ranges>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <openssl/ssl.h>
 
 #include "cli/commands.hpp"
@@ -19,10 +21,12 @@
 namespace sslfeatures::cli {
 namespace {
 
-constexpr std::string_view kFormats = "text, json";
+enum class Format { text, json };
+
+const std::vector<std::pair<std::string, Format>> kFormats = {{"text", Format::text}, {"json", Format::json}};
 
 struct DefaultsOptions {
-    std::string format = "text";
+    Format format = Format::text;
     std::string output;
 };
 
@@ -32,8 +36,8 @@ int run_defaults(const DefaultsOptions& options) {
     if (reflect::version_mismatch_is_serious()) print_warning(reflect::version_mismatch());
     const std::vector<render::DefaultsPart> parts = render::live_defaults_parts();
     const render::BitNamer namer;
-    emit(options.format == "json" ? render::defaults_json(parts, namer).dump(2) + "\n"
-                                  : render::defaults_text(parts, namer),
+    emit(options.format == Format::json ? render::defaults_json(parts, namer).dump(2) + "\n"
+                                        : render::defaults_text(parts, namer),
          options.output);
     return kOk;
 }
@@ -43,9 +47,9 @@ int run_defaults(const DefaultsOptions& options) {
 Runner setup_defaults(CLI::App& sub) {
     auto options = std::make_shared<DefaultsOptions>();
     sub.add_option("-f,--format", options->format,
-                   fmt::format("Output format: {} (default text)", kFormats))
-        ->check(one_of("format", "formats", std::string(kFormats),
-                       [](const std::string& f) { return f == "text" || f == "json"; }, "FORMAT"));
+                   fmt::format("Output format: {} (default text)", fmt::join(std::views::keys(kFormats), ", ")))
+        ->transform(named_value("format", "formats", kFormats, "FORMAT"))
+        ->type_name("TEXT");
     sub.add_option("-o,--output", options->output,
                    "Write to FILE (atomically) instead of standard output")
         ->check(file_name());

@@ -2,6 +2,7 @@
 // each side a snapshot file, `live`, or a reference table. Exit codes as
 // diff(1): 0 equal, 1 different, 2 trouble.
 #include <memory>
+#include <ranges>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,12 +22,15 @@
 namespace sslfeatures::cli {
 namespace {
 
-constexpr std::string_view kFormats = "text, json, markdown";
+enum class Format { text, json, markdown };
+
+const std::vector<std::pair<std::string, Format>> kFormats = {
+    {"text", Format::text}, {"json", Format::json}, {"markdown", Format::markdown}};
 
 struct DiffOptions {
     std::string old_source;
     std::string new_source;
-    std::string format = "text";
+    Format format = Format::text;
     std::vector<std::string> ignore;
     std::string output;
 };
@@ -39,9 +43,12 @@ audit::Loaded load(const std::string& spec) {
     }
 }
 
-std::string render(const audit::Diff& diff, const std::string& format) {
-    if (format == "json") return render::diff_json(diff).dump(2) + "\n";
-    if (format == "markdown") return render::diff_markdown(diff);
+std::string render(const audit::Diff& diff, Format format) {
+    switch (format) {
+        case Format::json: return render::diff_json(diff).dump(2) + "\n";
+        case Format::markdown: return render::diff_markdown(diff);
+        case Format::text: break;
+    }
     return render::diff_text(diff);
 }
 
@@ -63,14 +70,13 @@ Runner setup_diff(CLI::App& sub) {
                                 "name such as openssl-3.0.22 (see README)";
     sub.add_option("OLD", options->old_source, "The old side: " + sources)->required();
     sub.add_option("NEW", options->new_source, "The new side: " + sources)->required();
-    sub.add_option("-f,--format", options->format, fmt::format("Output format: {} (default text)", kFormats))
-        ->check(one_of("format", "formats", std::string(kFormats),
-                       [](const std::string& f) { return f == "text" || f == "json" || f == "markdown"; },
-                       "FORMAT"));
+    sub.add_option("-f,--format", options->format,
+                   fmt::format("Output format: {} (default text)", fmt::join(std::views::keys(kFormats), ", ")))
+        ->transform(named_value("format", "formats", kFormats, "FORMAT"))
+        ->type_name("TEXT");
     sub.add_option("--ignore", options->ignore, "Leave this part out (repeatable); `machine` ignores paths, "
                                                 "build flags and speed")
-        ->check(one_of("part", "parts", fmt::format("{}", fmt::join(audit::ignorable_ids(), ", ")),
-                       [](const std::string& id) { return audit::is_ignorable_id(id); }, "PART"));
+        ->check(one_of("part", "parts", audit::ignorable_ids(), "PART"));
     sub.add_option("-o,--output", options->output, "Write to FILE (atomically) instead of standard output")
         ->check(file_name());
     return [options] { return run_diff(*options); };

@@ -30,7 +30,7 @@ constexpr const char* kLeafName = "localhost";
 
 struct PkiOptions {
     std::string dir;
-    std::string key = "rsa-2048";
+    tls::KeyType key = tls::KeyType::rsa2048;
     std::vector<std::string> names;
     int days = 365;
     bool force = false;
@@ -98,25 +98,23 @@ void make_directories(const std::filesystem::path& dir) {
     }
 }
 
-void fill_contents(std::vector<OutputFile>& files, tls::KeyType type, const PkiOptions& options) {
+void fill_contents(std::vector<OutputFile>& files, const PkiOptions& options) {
     const tls::Validity validity = tls::Validity::days(options.days);
-    tls::Issued ca = tls::make_ca(type, kCaName, validity);
+    tls::Issued ca = tls::make_ca(options.key, kCaName, validity);
     std::vector<std::string> names{kLeafName, "127.0.0.1", "::1"};
     names.insert(names.end(), options.names.begin(), options.names.end());
-    tls::Issued leaf = tls::issue_leaf(ca, type, kLeafName, names, validity, true, true);
+    tls::Issued leaf = tls::issue_leaf(ca, options.key, kLeafName, names, validity, true, true);
     files[0].contents = tls::to_pem(ca.cert.get());
     files[1].contents = tls::to_pem(ca.key.get());
     files[2].contents = tls::to_pem(leaf.cert.get()) + tls::to_pem(leaf.key.get());
 }
 
 int run_pki(const PkiOptions& options) {
-    const auto type = tls::parse_key_type(options.key);
-    if (!type) throw Error(kUsage, "unknown key type");  // the validator stops this first
     std::vector<OutputFile> files = planned_files(options.dir);
     require_directory_or_nothing(options.dir);
     if (!options.force) refuse_to_overwrite(files);
 
-    fill_contents(files, *type, options);
+    fill_contents(files, options);
     make_directories(options.dir);
     // All three are checked (a directory in the way), then staged, before the
     // first is renamed: a full disk or an unwritable directory changes none.
@@ -127,6 +125,15 @@ int run_pki(const PkiOptions& options) {
     return kOk;
 }
 
+// Each key type by the name --key takes.
+std::vector<std::pair<std::string, tls::KeyType>> named_key_types() {
+    std::vector<std::pair<std::string, tls::KeyType>> named;
+    for (tls::KeyType type : tls::kKeyTypes) named.emplace_back(tls::key_type_name(type), type);
+    return named;
+}
+
+// Stricter than CLI::Range, which reads numbers as strtoll(…, 0) does:
+// "0x10" would be 16 days.
 CLI::Validator days_validator() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
@@ -165,8 +172,8 @@ Runner setup_pki(CLI::App& sub) {
     sub.add_option("--key", options->key,
                    fmt::format("Key type of the CA and the leaf: {} (default rsa-2048)",
                                tls::key_type_names()))
-        ->check(one_of("key type", "key types", tls::key_type_names(),
-                       [](const std::string& k) { return tls::parse_key_type(k).has_value(); }, "TYPE"));
+        ->transform(named_value("key type", "key types", named_key_types(), "TYPE"))
+        ->type_name("TEXT");
     sub.add_option("--name", options->names,
                    "A further DNS name or IP address for the leaf (repeatable); localhost, "
                    "127.0.0.1 and ::1 are always there")

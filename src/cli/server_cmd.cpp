@@ -10,7 +10,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <poll.h>
 #include <semaphore>
 #include <thread>
 
@@ -94,21 +93,16 @@ class ActiveConnections {
 
 class Server {
   public:
-    Server(const ServerOptions& o, tls::SslCtxPtr ctx, tls::Socket listener)
+    Server(const ServerOptions& o, tls::SslCtxPtr ctx, tls::Listener listener)
         : o_(o), ctx_(std::move(ctx)), listener_(std::move(listener)), slots_(o.max_clients) {}
 
     // Serves until stopped; with --once, returns the first connection's result.
     int run() {
         while (!g_stop) {
-            pollfd p{listener_.fd(), POLLIN, 0};
-            if (::poll(&p, 1, 200) <= 0) continue;
-            sockaddr_storage from{};
-            socklen_t from_len = sizeof from;
-            tls::Socket s(::accept4(listener_.fd(), reinterpret_cast<sockaddr*>(&from), &from_len,
-                                    SOCK_CLOEXEC | SOCK_NONBLOCK));
+            tls::Endpoint client;
+            // A short wait, so that a stop request is seen soon.
+            tls::Socket s = listener_.accept(tls::deadline_after(std::chrono::milliseconds(200), ""), &client);
             if (!s) continue;
-            // Taken now: a client that resets at once has no peer name later.
-            const tls::Endpoint client = tls::endpoint_of(reinterpret_cast<sockaddr*>(&from), from_len);
             if (o_.once) return serve(std::move(s), client);
             if (!take_slot()) break;  // asked to stop while every slot was busy
             active_.enter();
@@ -159,7 +153,7 @@ class Server {
             if (o_.report) {
                 tls::ReportContext rc;
                 rc.role = tls::Role::server;
-                rc.address = tls::Endpoint{o_.host, local_port()};
+                rc.address = tls::Endpoint{o_.host, listener_.port()};
                 rc.client_address = from;
                 rc.loaded_cas = !o_.ca_file.empty();
                 print_report(*conn, rc, o_);
@@ -182,11 +176,10 @@ class Server {
     static std::chrono::milliseconds ms(double seconds) {
         return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
     }
-    int local_port() const { return tls::local_endpoint(listener_.fd()).port; }
 
     const ServerOptions& o_;
     tls::SslCtxPtr ctx_;
-    tls::Socket listener_;
+    tls::Listener listener_;
     std::counting_semaphore<> slots_;
     ActiveConnections active_;
     std::atomic<bool> output_lost_{false};
@@ -198,10 +191,9 @@ int run_server(const ServerOptions& o) {
                             "'sslfeatures pki DIR')");
     }
     auto ctx = tls::make_secure_context(o.context_options(tls::Role::server));
-    tls::Socket listener = tls::listen_tcp(o.host, o.port);
+    tls::Listener listener(o.host, o.port);
     install_stop_handlers();
-    const int port = tls::local_endpoint(listener.fd()).port;
-    const std::string line = listening_line(o, port);
+    const std::string line = listening_line(o, listener.port());
     // The text report starts with its own "Interface" line; keep stdout to
     // reports. JSON lines are typed, so the port a program needs stays on stdout.
     if (o.report && !o.json()) std::fprintf(stderr, "%s", line.c_str());

@@ -52,8 +52,9 @@ void add_tls_options(CLI::App& sub, TlsOptions& o, tls::Role role) {
                           : "Require client certificates issued by these CAs (PEM)");
     sub.add_option("-p,--protocol", o.protocol,
                    fmt::format("Speak exactly this version: {}", tls::protocol_choices()))
-        ->check(one_of("protocol", "protocols", std::string(tls::protocol_choices()),
-                       [](const std::string& p) { return tls::parse_protocol(p).has_value(); }, "PROTOCOL"));
+        // More spellings than the list shows pass (tls1.2, 1.2): tls::parse_protocol decides.
+        ->check(known_word("protocol", "protocols", std::string(tls::protocol_choices()),
+                           [](const std::string& p) { return tls::parse_protocol(p).has_value(); }, "PROTOCOL"));
     sub.add_option("--cipher", o.cipher,
                    "OpenSSL cipher list for TLS 1.2, or TLS 1.3 suites (TLS_AES_128_GCM_SHA256:...)")
         ->check(non_empty("cipher list"));
@@ -65,8 +66,11 @@ void add_tls_options(CLI::App& sub, TlsOptions& o, tls::Role role) {
     sub.add_flag("--report", o.report, "Print what was negotiated (test_tls.py's report)");
     sub.add_flag("-v,--verbose", o.verbose, "With --report, also print the peer's whole certificate");
     sub.add_option("-f,--format", o.format, "Output format: text, or json (one JSON object per line)")
-        ->check(one_of("format", "formats", "text, json",
-                       [](const std::string& f) { return f == "text" || f == "json"; }, "FORMAT"));
+        ->transform(named_value("format", "formats",
+                                std::vector<std::pair<std::string, ReportFormat>>{{"text", ReportFormat::text},
+                                                                                  {"json", ReportFormat::json}},
+                                "FORMAT"))
+        ->type_name("TEXT");
     sub.add_option("--timeout", o.timeout_s, "Seconds allowed for connecting and for the handshake (default 10)")
         ->check(seconds_between(0.01, 3600.0));
 }

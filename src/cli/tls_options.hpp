@@ -12,6 +12,8 @@
 
 namespace sslfeatures::cli {
 
+enum class ReportFormat { text, json };
+
 struct TlsOptions {
     std::string host;
     int port = 0;
@@ -24,11 +26,11 @@ struct TlsOptions {
     bool insecure = false;
     bool report = false;
     bool verbose = false;
-    std::string format = "text";
+    ReportFormat format = ReportFormat::text;
     double timeout_s = 10;
 
     tls::ContextOptions context_options(tls::Role role) const;
-    bool json() const { return format == "json"; }
+    bool json() const { return format == ReportFormat::json; }
 };
 
 // HOST PORT, -a, -p, --cipher, --groups, --alpn, --report, -v, --format,

@@ -5,21 +5,59 @@
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace sslfeatures::cli {
 
-// Rejects a value `valid` refuses with "unknown KIND 'x'; valid PLURAL: CHOICES".
-inline CLI::Validator one_of(std::string kind, std::string plural, std::string choices,
-                             std::function<bool(const std::string&)> valid, std::string type_name) {
+// Accepts what `accept` accepts (it may rewrite the value, as CLI11's
+// transformers do) and refuses anything else with "unknown KIND 'x'; valid
+// PLURAL: CHOICES": one line that names what is valid. CLI11's own wording,
+// "x not in {a,b}", names the value but not what it is.
+inline CLI::Validator known_word(std::string kind, std::string plural, std::string choices,
+                                 std::function<bool(std::string&)> accept, std::string type_name) {
     return CLI::Validator(
         [=](std::string& value) -> std::string {
-            if (valid(value)) return {};
-            return fmt::format("unknown {} '{}'; valid {}: {}", kind, value, plural, choices);
+            const std::string given = value;
+            if (accept(value)) return {};
+            return fmt::format("unknown {} '{}'; valid {}: {}", kind, given, plural, choices);
         },
         std::move(type_name));
+}
+
+namespace detail {
+
+// known_word() over a list of choices, with a CLI11 validator deciding.
+inline CLI::Validator checked_by(CLI::Validator check, std::string kind, std::string plural,
+                                 const std::vector<std::string>& choices, std::string type_name) {
+    return known_word(std::move(kind), std::move(plural), fmt::format("{}", fmt::join(choices, ", ")),
+                      [check](std::string& value) { return check(value).empty(); }, std::move(type_name));
+}
+
+}  // namespace detail
+
+// Exactly one of `choices` (CLI::IsMember), refused in known_word's words.
+inline CLI::Validator one_of(std::string kind, std::string plural, const std::vector<std::string>& choices,
+                             std::string type_name) {
+    return detail::checked_by(CLI::IsMember(choices), std::move(kind), std::move(plural), choices,
+                              std::move(type_name));
+}
+
+// One of `names`, turned into what it stands for ("json" into Format::json,
+// by CLI::Transformer), refused in known_word's words. Give it to
+// ->transform(): ->check() would throw the new value away. The option wants
+// ->type_name("TEXT"), the word the user types, where CLI11's help says ENUM.
+template <typename T>
+CLI::Validator named_value(std::string kind, std::string plural,
+                           const std::vector<std::pair<std::string, T>>& names, std::string type_name) {
+    std::vector<std::string> choices;
+    for (const auto& [name, value] : names) choices.push_back(name);
+    return detail::checked_by(CLI::IsMember(choices) & CLI::Transformer(names), std::move(kind), std::move(plural),
+                              choices, std::move(type_name));
 }
 
 // A number of seconds from `min` to `max`. CLI::Range lets "nan" through (every

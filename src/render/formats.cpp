@@ -58,11 +58,12 @@ std::string md_cell(std::string_view s) {
 
 }  // namespace
 
-std::optional<Format> parse_format(std::string_view name) {
+std::vector<std::pair<std::string, Format>> named_formats() {
+    std::vector<std::pair<std::string, Format>> named;
     for (std::size_t i = 0; i < std::size(kFormatNames); ++i) {
-        if (kFormatNames[i] == name) return static_cast<Format>(i);
+        named.emplace_back(kFormatNames[i], static_cast<Format>(i));
     }
-    return std::nullopt;
+    return named;
 }
 
 nlohmann::ordered_json to_json(const reflect::Catalogue& catalogue) {

@@ -2,9 +2,10 @@
 // stable interface (see README, "JSON output"): snapshots and diffs read it.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +16,8 @@ namespace sslfeatures::render {
 enum class Format { text, json, csv, markdown };
 
 inline constexpr std::string_view kFormatNames[] = {"text", "json", "csv", "markdown"};
-std::optional<Format> parse_format(std::string_view name);
+// Each format with its name, in kFormatNames' order.
+std::vector<std::pair<std::string, Format>> named_formats();
 
 inline constexpr std::string_view kFeaturesSchema = "sslfeatures/features";
 inline constexpr int kFeaturesSchemaVersion = 1;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -68,13 +69,6 @@ Endpoint endpoint_of(const sockaddr* addr, socklen_t len) {
     // An IPv4 client of a dual-stack listener shows up as ::ffff:a.b.c.d.
     if (h.rfind("::ffff:", 0) == 0 && h.find('.') != std::string::npos) h = h.substr(7);
     return Endpoint{h, std::atoi(port)};
-}
-
-Endpoint local_endpoint(int fd) {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return {};
-    return endpoint_of(reinterpret_cast<sockaddr*>(&ss), len);
 }
 
 Deadline deadline_after(std::chrono::milliseconds timeout, std::string_view option) {
@@ -146,6 +140,8 @@ Socket connect_tcp(const std::string& host, int port, Deadline deadline) {
                                                 std::strerror(last_errno)));
 }
 
+namespace {
+
 Socket listen_tcp(const std::string& host, int port, int backlog) {
     addrinfo hints{};
     hints.ai_family = host.empty() ? AF_INET6 : AF_UNSPEC;
@@ -188,6 +184,62 @@ Socket listen_tcp(const std::string& host, int port, int backlog) {
                                                     std::strerror(err), listen_hint(err, host)));
     }
     return s;
+}
+
+void set_nonblocking(int fd) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+void set_nodelay(int fd) {
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+}  // namespace
+
+Listener::Listener(const std::string& host, int port, int backlog) : socket_(listen_tcp(host, port, backlog)) {
+    set_nonblocking(socket_.fd());
+    address_len_ = sizeof address_;
+    ::getsockname(socket_.fd(), reinterpret_cast<sockaddr*>(&address_), &address_len_);
+    port_ = endpoint_of(reinterpret_cast<const sockaddr*>(&address_), address_len_).port;
+}
+
+Socket Listener::accept(Deadline deadline, Endpoint* from) const {
+    sockaddr_storage peer{};
+    socklen_t peer_len = sizeof peer;
+    auto take_pending = [&] {
+        return Socket(::accept4(socket_.fd(), from != nullptr ? reinterpret_cast<sockaddr*>(&peer) : nullptr,
+                                from != nullptr ? &peer_len : nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    };
+    Socket s = take_pending();
+    if (!s && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        // One wait, not wait_fd()'s loop: a signal must reach the caller.
+        pollfd p{socket_.fd(), POLLIN, 0};
+        if (::poll(&p, 1, millis_left(deadline)) > 0) s = take_pending();
+    }
+    // Taken now: a client that resets at once has no peer name later.
+    if (s && from != nullptr) *from = endpoint_of(reinterpret_cast<sockaddr*>(&peer), peer_len);
+    return s;
+}
+
+Socket Listener::connect_to_self() const {
+    Socket s(::socket(address_.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (s && ::connect(s.fd(), reinterpret_cast<const sockaddr*>(&address_), address_len_) != 0) return Socket{};
+    return s;
+}
+
+SocketPair loopback_pair(const Listener& listener) {
+    SocketPair pair{listener.connect_to_self(), Socket{}};
+    if (!pair.client) return pair;
+    const linger reset{1, 0};
+    ::setsockopt(pair.client.fd(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    // The connection is complete on loopback: accept() finds it without waiting.
+    pair.server = listener.accept(deadline_after(std::chrono::seconds(1), ""));
+    if (!pair.server) return pair;
+    set_nodelay(pair.client.fd());
+    set_nonblocking(pair.client.fd());
+    set_nodelay(pair.server.fd());
+    return pair;
 }
 
 }  // namespace sslfeatures::tls

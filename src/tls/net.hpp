@@ -1,6 +1,7 @@
-// Plain TCP for the client and server: resolve, connect and listen with
-// deadlines, over IPv4 and IPv6. Failures throw cli::Error with the exit code
-// of their cause (refused, does not resolve, timeout).
+// Plain TCP for the client, the server and the bench: resolve, connect,
+// listen and accept with deadlines, over IPv4 and IPv6. Failures throw
+// cli::Error with the exit code of their cause (refused, does not resolve,
+// timeout).
 #pragma once
 
 #include <chrono>
@@ -38,7 +39,6 @@ struct Endpoint {
 };
 
 Endpoint endpoint_of(const sockaddr* addr, socklen_t len);
-Endpoint local_endpoint(int fd);
 
 // When a step must be done by, and the option that set the limit, so that a
 // timeout's message names the option to raise (--timeout, --idle-timeout).
@@ -53,9 +53,45 @@ int millis_left(Deadline deadline);
 // Connects to host:port, trying each address the name resolves to.
 Socket connect_tcp(const std::string& host, int port, Deadline deadline);
 
-// Listens on host:port; "" means every interface (IPv6 and IPv4 together
-// where the system allows). Port 0 picks a free port: see local_endpoint().
-Socket listen_tcp(const std::string& host, int port, int backlog = 64);
+// A listening socket that knows its own address: the server's, and the
+// bench's on a loopback port. It never blocks: accept() takes a pending
+// connection at once and waits only when there is none.
+class Listener {
+  public:
+    // Listens on host:port; "" means every interface (IPv6 and IPv4 together
+    // where the system allows). Port 0 picks a free port: see port().
+    Listener(const std::string& host, int port, int backlog = 64);
+
+    // The next connection (non-blocking, close-on-exec), or an empty Socket
+    // when none came by the deadline or a signal cut the wait short: the
+    // caller looks at why it woke. `from`, if given, gets the peer's address.
+    Socket accept(Deadline deadline, Endpoint* from = nullptr) const;
+
+    // A new connection from this process to the listener, without a name
+    // lookup: for the bench, which plays both ends over loopback.
+    Socket connect_to_self() const;
+
+    int port() const { return port_; }
+
+  private:
+    Socket socket_;
+    sockaddr_storage address_{};
+    socklen_t address_len_ = 0;
+    int port_ = 0;
+};
+
+// Both ends of one TCP connection inside this process.
+struct SocketPair {
+    Socket client;
+    Socket server;
+};
+
+// A connection to `listener` (on a loopback address) and its accepted end,
+// ready for two SSLs that shake hands with each other: non-blocking, Nagle
+// off (a handshake's small records must not wait), and the client's end reset
+// on close rather than left in TIME_WAIT, which thousands of connections a
+// second would fill the port range with. Empty sockets on failure.
+SocketPair loopback_pair(const Listener& listener);
 
 // Waits until fd is readable (or writable); false on timeout.
 bool wait_fd(int fd, bool for_write, Deadline deadline);

@@ -6,6 +6,10 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/opensslv.h>
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+#include <openssl/dh.h>
+#endif
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -21,6 +25,7 @@ struct FreeWith {
 
 using SslCtxPtr = std::unique_ptr<SSL_CTX, FreeWith<&SSL_CTX_free>>;
 using SslPtr = std::unique_ptr<SSL, FreeWith<&SSL_free>>;
+using SslSessionPtr = std::unique_ptr<SSL_SESSION, FreeWith<&SSL_SESSION_free>>;
 using BioPtr = std::unique_ptr<BIO, FreeWith<&BIO_free_all>>;
 using X509Ptr = std::unique_ptr<X509, FreeWith<&X509_free>>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, FreeWith<&EVP_PKEY_free>>;
@@ -31,5 +36,9 @@ using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, FreeWith<&X509_EXTENSIO
 using GeneralNamePtr = std::unique_ptr<GENERAL_NAME, FreeWith<&GENERAL_NAME_free>>;
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, FreeWith<&GENERAL_NAMES_free>>;
 using Asn1StringPtr = std::unique_ptr<ASN1_STRING, FreeWith<&ASN1_STRING_free>>;
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+// 1.1.1 sets DHE parameters as a DH object; 3.0 deprecates the type.
+using DhPtr = std::unique_ptr<DH, FreeWith<&DH_free>>;
+#endif
 
 }  // namespace sslfeatures::tls

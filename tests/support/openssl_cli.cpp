@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <gtest/gtest.h>
+
 namespace sslfeatures::testing {
 
 Result openssl(const std::vector<std::string>& args, const std::string& input) {
@@ -27,6 +29,20 @@ Result openssl_under_test(const std::vector<std::string>& args) {
     if (argv.empty()) return {-1, "", "no openssl command"};
     argv.insert(argv.begin(), {"timeout", "30"});
     return run(argv);
+}
+
+std::string x509_text(const std::string& path) {
+    Result r = openssl({"x509", "-in", path, "-noout", "-text"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+}
+
+Verdict openssl_verify(const std::string& ca, const std::string& cert, const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"verify", "-CAfile", ca};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(cert);
+    Result r = openssl(args);
+    return {r.exit_code == 0, r.out + r.err};
 }
 
 std::optional<std::time_t> parse_openssl_time(const std::string& text) {

@@ -22,6 +22,17 @@ Result openssl_under_test(const std::vector<std::string>& args);
 // meson found no openssl command.
 std::vector<std::string> openssl_under_test_argv(const std::vector<std::string>& args);
 
+// `openssl x509 -text` of the certificate in `path`; a failed run fails the test.
+std::string x509_text(const std::string& path);
+
+struct Verdict {
+    bool ok;           // openssl verify exited 0
+    std::string text;  // what it printed, stdout and stderr
+};
+
+// `openssl verify -CAfile CA EXTRA... CERT`.
+Verdict openssl_verify(const std::string& ca, const std::string& cert, const std::vector<std::string>& extra = {});
+
 // "notAfter=Nov 23 02:18:56 2027 GMT" (or the date alone) as a time_t;
 // nullopt when it does not parse.
 std::optional<std::time_t> parse_openssl_time(const std::string& text);

@@ -6,6 +6,17 @@
 
 namespace sslfeatures::testing {
 
+JsonRun run_tool_json(const std::vector<std::string>& args) {
+    JsonRun run{run_tool(args), {}};
+    run.doc = nlohmann::json::parse(run.result.out, nullptr, false);
+    return run;
+}
+
+void assert_json_run(const JsonRun& run) {
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    ASSERT_FALSE(run.doc.is_discarded()) << "not JSON: " << run.result.out.substr(0, 200);
+}
+
 nlohmann::json tool_json(const std::vector<std::string>& extra) {
     std::vector<std::string> args{"features", "--format", "json"};
     args.insert(args.end(), extra.begin(), extra.end());

@@ -4,37 +4,20 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "bench/matrix.hpp"
+#include "tls/handshake_engine.hpp"
+#include "tls/net.hpp"
 #include "tls/ossl_ptr.hpp"
-#include "tls/pki.hpp"
 
 namespace sslfeatures::bench {
 
 enum class Transport { memory, tcp };
 
 std::string_view transport_name(Transport transport);
-
-// The bench CA (ECDSA P-256) and one "localhost" leaf per key type, made on
-// first use and shared by every pair and thread. Thread-safe.
-const tls::Issued& bench_ca();
-const tls::Issued& bench_leaf(tls::KeyType key);
-
-// What a finished handshake negotiated, read off the client's SSL object.
-struct Negotiated {
-    int version = 0;
-    std::string cipher;  // OpenSSL's name
-    std::string group;   // Group::id, "rsa" for RSA key transport, "" when none
-    std::string key;     // tls::key_type_name of the server's certificate key
-    bool resumed = false;
-};
-Negotiated read_negotiated(SSL* client);
-
-// "" when `got` is what `c` claims; otherwise one line saying what differs.
-// A resumed TLS 1.2 handshake runs no key exchange, so its group is not
-// checked (the priming handshake checked it).
-std::string mismatch(const Case& c, const Negotiated& got);
 
 // Running totals over the handshakes that were measured (a sample: reading a
 // CPU clock is a system call, too dear to pay on every handshake).
@@ -50,7 +33,6 @@ class Pair {
   public:
     // Throws cli::Error(kFailure) when the contexts cannot be configured.
     Pair(const Case& c, Transport transport);
-    ~Pair();
     Pair(const Pair&) = delete;
     Pair& operator=(const Pair&) = delete;
 
@@ -70,23 +52,21 @@ class Pair {
     const std::string& error() const { return error_; }
     const Measures& measures() const { return measures_; }
     // The last handshake's objects, for tests that read them another way.
-    SSL* client() const { return client_.get(); }
-    SSL* server() const { return server_.get(); }
+    SSL* client() const { return engine_.client(); }
+    SSL* server() const { return engine_.server(); }
 
   private:
     bool connect_transport(bool resume);
     bool run(bool measure, bool resume);
     bool drive(bool measure);
-    void drain_tickets();
 
     Case case_;
     Transport transport_;
     tls::SslCtxPtr client_ctx_;
     tls::SslCtxPtr server_ctx_;
-    tls::SslPtr client_;
-    tls::SslPtr server_;
-    SSL_SESSION* session_ = nullptr;  // the session resumed cases offer
-    int listener_ = -1;               // tcp: the loopback listening socket
+    std::optional<tls::Listener> listener_;  // tcp: on a loopback port
+    tls::HandshakeEngine engine_;
+    tls::SslSessionPtr session_;  // the session resumed cases offer
     std::string error_;
     Measures measures_;
 };
