@@ -16,6 +16,7 @@
 
 namespace {
 
+using namespace sslfeatures;
 using namespace sslfeatures::cli;
 
 constexpr Command kCommands[] = {

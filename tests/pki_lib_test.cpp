@@ -6,7 +6,7 @@
 #include <chrono>
 #include <openssl/x509.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "support/openssl_cli.hpp"
 #include "support/process.hpp"
 #include "tls/pki.hpp"
@@ -66,7 +66,7 @@ TEST(PkiKeys, EachTypeIsWhatOpensslReadsBack) {
         {KeyType::ed25519, "ED25519 Private-Key:"},
     };
     for (const auto& [type, shown] : expected) {
-        tls::EvpPkeyPtr key = tls::generate_key(type);
+        EvpPkeyPtr key = tls::generate_key(type);
         ASSERT_TRUE(key);
         const std::string pem = tls::to_pem(key.get());
         EXPECT_EQ(pem.rfind("-----BEGIN PRIVATE KEY-----\n", 0), 0u) << "unencrypted PKCS#8";
@@ -114,8 +114,8 @@ TEST(PkiLeaf, ALeafNeedsAUse) {
     try {
         tls::issue_leaf(ca, KeyType::ecdsa_p256, "nobody", {}, Validity{}, false, false);
         ADD_FAILURE() << "a leaf for neither server nor client was made";
-    } catch (const cli::Error& e) {
-        EXPECT_EQ(e.code(), cli::kUsage);
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), kUsage);
     }
 }
 
@@ -237,8 +237,8 @@ TEST(PkiLeaf, NamesThatAreNeitherDnsNorIpAreRefused) {
         try {
             tls::issue_leaf(ca, KeyType::ecdsa_p256, "x", {bad});
             ADD_FAILURE() << "accepted '" << bad << "'";
-        } catch (const cli::Error& e) {
-            EXPECT_EQ(e.code(), cli::kUsage) << e.what();
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), kUsage) << e.what();
         }
     }
     for (const std::string& good : std::vector<std::string>{"localhost", "a.b-c.example", "*.b-c.example", "127.0.0.1", "::1",

@@ -6,23 +6,23 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "tls/versions.hpp"
 #include "tls/errors.hpp"
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::audit {
 namespace {
 
-tls::SslPtr new_ssl(SSL_CTX* ctx) {
-    tls::SslPtr ssl(SSL_new(ctx));
-    if (!ssl) throw cli::Error(cli::kFailure, "cannot create a TLS connection object: " + tls::openssl_error_text());
+SslPtr new_ssl(SSL_CTX* ctx) {
+    SslPtr ssl(SSL_new(ctx));
+    if (!ssl) throw Error(kFailure, "cannot create a TLS connection object: " + tls::openssl_error_text());
     return ssl;
 }
 
-tls::SslCtxPtr new_ctx() {
-    tls::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
-    if (!ctx) throw cli::Error(cli::kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
+SslCtxPtr new_ctx() {
+    SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
+    if (!ctx) throw Error(kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
     return ctx;
 }
 
@@ -74,8 +74,8 @@ std::vector<std::string> names_of(STACK_OF(SSL_CIPHER) * stack) {
 }  // namespace
 
 std::vector<Cipher> known_ciphers() {
-    tls::SslCtxPtr ctx = new_ctx();
-    tls::SslPtr ssl = new_ssl(ctx.get());
+    SslCtxPtr ctx = new_ctx();
+    SslPtr ssl = new_ssl(ctx.get());
     std::vector<Cipher> ciphers;
     for (unsigned code = 0; code <= 0xffff; ++code) {
         const unsigned char bytes[2] = {static_cast<unsigned char>(code >> 8),
@@ -103,9 +103,9 @@ std::vector<int> stream_protocol_versions() {
 
 std::vector<ProtocolCiphers> ciphers_per_protocol() {
     std::vector<ProtocolCiphers> out;
-    tls::SslCtxPtr ctx = new_ctx();
+    SslCtxPtr ctx = new_ctx();
     for (int version : stream_protocol_versions()) {
-        tls::SslPtr ssl = new_ssl(ctx.get());
+        SslPtr ssl = new_ssl(ctx.get());
         ProtocolCiphers entry{tls::protocol_name(version), {}};
         // A version the build left out refuses to be pinned: it enables nothing.
         if (SSL_set_min_proto_version(ssl.get(), version) == 1 &&

@@ -4,11 +4,11 @@
 #include <openssl/ssl.h>
 
 #include "audit/ciphers.hpp"
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "tls/versions.hpp"
 #include "tls/errors.hpp"
 #include "tls/handshake_engine.hpp"
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 #include "tls/pki.hpp"
 
 namespace sslfeatures::audit {
@@ -17,9 +17,9 @@ namespace {
 constexpr const char* kHost = "localhost";
 constexpr tls::KeyType kProbeKeys[] = {tls::KeyType::rsa2048, tls::KeyType::ecdsa_p256};
 
-tls::SslCtxPtr pinned_context(const SSL_METHOD* method, int version) {
-    tls::SslCtxPtr ctx(SSL_CTX_new(method));
-    if (!ctx) throw cli::Error(cli::kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
+SslCtxPtr pinned_context(const SSL_METHOD* method, int version) {
+    SslCtxPtr ctx(SSL_CTX_new(method));
+    if (!ctx) throw Error(kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
     if (SSL_CTX_set_min_proto_version(ctx.get(), version) != 1 ||
         SSL_CTX_set_max_proto_version(ctx.get(), version) != 1) {
         return nullptr;  // the build left this version out
@@ -39,20 +39,20 @@ ProtocolResult::Attempt shake_hands(tls::HandshakeEngine& engine) {
 }
 
 ProtocolResult::Attempt attempt(int version, const tls::Issued& ca, const tls::Issued& leaf) {
-    tls::SslCtxPtr server_ctx = pinned_context(TLS_server_method(), version);
-    tls::SslCtxPtr client_ctx = pinned_context(TLS_client_method(), version);
+    SslCtxPtr server_ctx = pinned_context(TLS_server_method(), version);
+    SslCtxPtr client_ctx = pinned_context(TLS_client_method(), version);
     if (!server_ctx || !client_ctx) return {{}, false, tls::first_error_reason("not built into this library")};
     if (SSL_CTX_use_certificate(server_ctx.get(), leaf.cert.get()) != 1 ||
         SSL_CTX_use_PrivateKey(server_ctx.get(), leaf.key.get()) != 1) {
         return {{}, false, tls::first_error_reason("the certificate was refused")};
     }
     if (X509_STORE_add_cert(SSL_CTX_get_cert_store(client_ctx.get()), ca.cert.get()) != 1) {
-        throw cli::Error(cli::kFailure, "cannot trust the probe CA: " + tls::openssl_error_text());
+        throw Error(kFailure, "cannot trust the probe CA: " + tls::openssl_error_text());
     }
     SSL_CTX_set_verify(client_ctx.get(), SSL_VERIFY_PEER, nullptr);
     tls::HandshakeEngine engine;
     if (!engine.start(client_ctx.get(), server_ctx.get()) || !engine.join_in_memory()) {
-        throw cli::Error(cli::kFailure, "cannot set up an in-memory handshake: " + tls::openssl_error_text());
+        throw Error(kFailure, "cannot set up an in-memory handshake: " + tls::openssl_error_text());
     }
     SSL_set_tlsext_host_name(engine.client(), kHost);
     SSL_set1_host(engine.client(), kHost);

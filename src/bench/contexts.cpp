@@ -12,17 +12,17 @@ namespace {
 
 void set_ffdhe2048(SSL_CTX* ctx) {
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
-    tls::EvpPkeyCtxPtr pctx(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
+    EvpPkeyCtxPtr pctx(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
     EVP_PKEY* made = nullptr;
     const bool made_ok = pctx && EVP_PKEY_paramgen_init(pctx.get()) == 1 &&
                          EVP_PKEY_CTX_set_group_name(pctx.get(), "ffdhe2048") == 1 &&
                          EVP_PKEY_paramgen(pctx.get(), &made) == 1;
-    tls::EvpPkeyPtr params(made);
+    EvpPkeyPtr params(made);
     if (!made_ok) setup_failed("make ffdhe2048 parameters");
     if (SSL_CTX_set0_tmp_dh_pkey(ctx, params.get()) != 1) setup_failed("set ffdhe2048 parameters");
     (void)params.release();  // the context owns them now
 #else
-    tls::DhPtr dh(DH_new_by_nid(NID_ffdhe2048));
+    DhPtr dh(DH_new_by_nid(NID_ffdhe2048));
     if (!dh || SSL_CTX_set_tmp_dh(ctx, dh.get()) != 1) setup_failed("set ffdhe2048 parameters");
 #endif
 }
@@ -75,8 +75,8 @@ void set_resumption(SSL_CTX* ctx, Mode mode, bool server) {
 
 }  // namespace
 
-tls::SslCtxPtr server_context(const Case& c) {
-    tls::SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+SslCtxPtr server_context(const Case& c) {
+    SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
     if (!ctx) setup_failed("create a server context");
     pin(ctx.get(), c, true);
     set_resumption(ctx.get(), c.mode, true);
@@ -89,8 +89,8 @@ tls::SslCtxPtr server_context(const Case& c) {
     return ctx;
 }
 
-tls::SslCtxPtr client_context(const Case& c) {
-    tls::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+SslCtxPtr client_context(const Case& c) {
+    SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
     if (!ctx) setup_failed("create a client context");
     pin(ctx.get(), c, false);
     set_resumption(ctx.get(), c.mode, false);

@@ -4,12 +4,12 @@
 #pragma once
 
 #include "bench/matrix.hpp"
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::bench {
 
-// Throw cli::Error(kFailure) when the library refuses the case's settings.
-tls::SslCtxPtr server_context(const Case& c);
-tls::SslCtxPtr client_context(const Case& c);
+// Throw Error(kFailure) when the library refuses the case's settings.
+SslCtxPtr server_context(const Case& c);
+SslCtxPtr client_context(const Case& c);
 
 }  // namespace sslfeatures::bench

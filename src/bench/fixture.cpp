@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 #include <openssl/pem.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "tls/errors.hpp"
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::bench {
 namespace {
@@ -21,10 +21,10 @@ constexpr const char* kHost = "localhost";
 tls::Issued as_loaded(const tls::Issued& made) {
     const std::string cert_pem = tls::to_pem(made.cert.get());
     const std::string key_pem = tls::to_pem(made.key.get());
-    tls::BioPtr cert_bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
-    tls::BioPtr key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
-    tls::Issued loaded{tls::X509Ptr(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr)),
-                       tls::EvpPkeyPtr(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr))};
+    BioPtr cert_bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+    BioPtr key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+    tls::Issued loaded{X509Ptr(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr)),
+                       EvpPkeyPtr(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr))};
     if (!loaded.cert || !loaded.key) setup_failed("read back a bench certificate");
     return loaded;
 }
@@ -32,7 +32,7 @@ tls::Issued as_loaded(const tls::Issued& made) {
 }  // namespace
 
 void setup_failed(const std::string& what) {
-    throw cli::Error(cli::kFailure, fmt::format("bench: cannot {}: {}", what, tls::openssl_error_text()));
+    throw Error(kFailure, fmt::format("bench: cannot {}: {}", what, tls::openssl_error_text()));
 }
 
 const tls::Issued& bench_ca() {

@@ -9,12 +9,12 @@
 
 namespace sslfeatures::bench {
 
-// Thread-safe; throw cli::Error(kFailure) when OpenSSL cannot make them.
+// Thread-safe; throw Error(kFailure) when OpenSSL cannot make them.
 const tls::Issued& bench_ca();
 const tls::Issued& bench_leaf(tls::KeyType key);
 
 // Setup that must work before anything is measured has failed: throws
-// cli::Error(kFailure) with "bench: cannot WHAT: " and OpenSSL's reason.
+// Error(kFailure) with "bench: cannot WHAT: " and OpenSSL's reason.
 [[noreturn]] void setup_failed(const std::string& what);
 
 }  // namespace sslfeatures::bench

@@ -14,15 +14,15 @@
 #include <openssl/rsa.h>
 
 #include "bench/fixture.hpp"
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "tls/errors.hpp"
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::bench {
 namespace {
 
 using Op = std::function<void()>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, tls::FreeWith<&EVP_MD_CTX_free>>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, FreeWith<&EVP_MD_CTX_free>>;
 
 // Each operation runs in a few batches of a few milliseconds; the cheapest
 // batch counts. A floor is a lower bound: a batch slowed by a neighbour on a
@@ -33,7 +33,7 @@ constexpr double kBatchNs = 4e6;
 constexpr int kBatches = 5;
 
 void check(bool ok, const std::string& what) {
-    if (!ok) throw cli::Error(cli::kFailure, fmt::format("bench floor: cannot {}: {}", what, tls::openssl_error_text()));
+    if (!ok) throw Error(kFailure, fmt::format("bench floor: cannot {}: {}", what, tls::openssl_error_text()));
 }
 
 double cpu_ns() {
@@ -134,8 +134,8 @@ double verify_ns(const tls::Issued& issued, tls::KeyType type, const std::string
 // and its derivation use a 2047-bit exponent: several times the server's cost.
 constexpr const char* kFfdheAsA111ClientBuildsIt = "ffdhe2048 (p and g only)";
 
-tls::EvpPkeyPtr ffdhe2048_from_p_and_g() {
-    std::unique_ptr<DH, tls::FreeWith<&DH_free>> named(DH_new_by_nid(NID_ffdhe2048));
+EvpPkeyPtr ffdhe2048_from_p_and_g() {
+    std::unique_ptr<DH, FreeWith<&DH_free>> named(DH_new_by_nid(NID_ffdhe2048));
     check(named != nullptr, "make ffdhe2048 parameters");
     const BIGNUM* p = nullptr;
     const BIGNUM* g = nullptr;
@@ -149,31 +149,31 @@ tls::EvpPkeyPtr ffdhe2048_from_p_and_g() {
         BN_free(g_copy);
         check(false, "copy ffdhe2048's p and g");
     }
-    tls::EvpPkeyPtr params(EVP_PKEY_new());
+    EvpPkeyPtr params(EVP_PKEY_new());
     check(params && EVP_PKEY_assign_DH(params.get(), dh) == 1, "wrap ffdhe2048's p and g");
-    tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(params.get(), nullptr));
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(params.get(), nullptr));
     EVP_PKEY* made = nullptr;
     check(ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 && EVP_PKEY_keygen(ctx.get(), &made) == 1,
           "make an ffdhe2048 share from p and g");
-    return tls::EvpPkeyPtr(made);
+    return EvpPkeyPtr(made);
 }
 #endif
 
-tls::EvpPkeyPtr keygen(const std::string& group) {
+EvpPkeyPtr keygen(const std::string& group) {
     EVP_PKEY* made = nullptr;
     if (group == "x25519") {
-        tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_X25519, nullptr));
+        EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_X25519, nullptr));
         check(ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 && EVP_PKEY_keygen(ctx.get(), &made) == 1, "make an X25519 share");
     } else if (group == "p-256" || group == "p-384") {
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
         // As libssl makes a share: by group name, through the provider.
-        tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+        EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
         check(ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 &&
                   EVP_PKEY_CTX_set_group_name(ctx.get(), group == "p-256" ? "P-256" : "P-384") == 1 &&
                   EVP_PKEY_keygen(ctx.get(), &made) == 1,
               "make an EC share");
 #else
-        tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_EC, nullptr));
+        EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_EC, nullptr));
         const int nid = group == "p-256" ? NID_X9_62_prime256v1 : NID_secp384r1;
         check(ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 &&
                   EVP_PKEY_CTX_set_ec_paramgen_curve_nid(ctx.get(), nid) == 1 &&
@@ -182,15 +182,15 @@ tls::EvpPkeyPtr keygen(const std::string& group) {
 #endif
     } else if (group == "ffdhe2048") {
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
-        tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
+        EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr));
         check(ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 &&
                   EVP_PKEY_CTX_set_group_name(ctx.get(), "ffdhe2048") == 1 &&
                   EVP_PKEY_keygen(ctx.get(), &made) == 1,
               "make an ffdhe2048 share");
 #else
-        tls::EvpPkeyPtr params(EVP_PKEY_new());
+        EvpPkeyPtr params(EVP_PKEY_new());
         check(params && EVP_PKEY_assign_DH(params.get(), DH_new_by_nid(NID_ffdhe2048)) == 1, "make ffdhe2048 parameters");
-        tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(params.get(), nullptr));
+        EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(params.get(), nullptr));
         check(ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 && EVP_PKEY_keygen(ctx.get(), &made) == 1,
               "make an ffdhe2048 share");
     } else if (group == kFfdheAsA111ClientBuildsIt) {
@@ -198,14 +198,14 @@ tls::EvpPkeyPtr keygen(const std::string& group) {
 #endif
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
     } else if (group == "x25519mlkem768") {
-        tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "X25519MLKEM768", nullptr));
+        EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "X25519MLKEM768", nullptr));
         check(ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 && EVP_PKEY_keygen(ctx.get(), &made) == 1,
               "make an X25519MLKEM768 share");
 #endif
     } else {
         check(false, fmt::format("make a share for group {}", group));
     }
-    return tls::EvpPkeyPtr(made);
+    return EvpPkeyPtr(made);
 }
 
 // libssl checks a peer's share when it decodes it, not again when it derives:
@@ -220,7 +220,7 @@ bool set_peer(EVP_PKEY_CTX* ctx, EVP_PKEY* peer) {
 }
 
 void derive(EVP_PKEY* own, EVP_PKEY* peer) {
-    tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(own, nullptr));
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(own, nullptr));
     unsigned char secret[512];
     size_t len = sizeof secret;
     check(ctx && EVP_PKEY_derive_init(ctx.get()) == 1 && set_peer(ctx.get(), peer) &&
@@ -248,7 +248,7 @@ struct Kem {
 };
 
 Kem encapsulate(EVP_PKEY* client_key) {
-    tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, client_key, nullptr));
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, client_key, nullptr));
     size_t ct_len = 0;
     size_t secret_len = 0;
     check(ctx && EVP_PKEY_encapsulate_init(ctx.get(), nullptr) == 1 &&
@@ -261,7 +261,7 @@ Kem encapsulate(EVP_PKEY* client_key) {
 }
 
 void decapsulate(EVP_PKEY* client_key, const Kem& kem) {
-    tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, client_key, nullptr));
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, client_key, nullptr));
     std::vector<unsigned char> secret(kem.secret.size());
     size_t len = secret.size();
     check(ctx && EVP_PKEY_decapsulate_init(ctx.get(), nullptr) == 1 &&
@@ -300,7 +300,7 @@ Floor key_share(const std::string& group) {
 }
 
 std::vector<unsigned char> rsa_encrypt(EVP_PKEY* key) {
-    tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
     const unsigned char premaster[48] = {3, 3};
     std::vector<unsigned char> out(EVP_PKEY_size(key));
     size_t len = out.size();
@@ -313,7 +313,7 @@ std::vector<unsigned char> rsa_encrypt(EVP_PKEY* key) {
 }
 
 void rsa_decrypt(EVP_PKEY* key, const std::vector<unsigned char>& in) {
-    tls::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
     unsigned char out[1024];
     size_t len = sizeof out;
     check(ctx && EVP_PKEY_decrypt_init(ctx.get()) == 1 &&

@@ -21,7 +21,7 @@ struct Floor {
 
 // Each operation is timed once per process (a few milliseconds of repeated
 // runs on this thread's CPU clock) and cached. Thread-safe. Throws
-// cli::Error(kFailure) when the library refuses an operation.
+// Error(kFailure) when the library refuses an operation.
 Floor crypto_floor(const Case& c);
 
 }  // namespace sslfeatures::bench

@@ -11,9 +11,9 @@
 #include <openssl/ssl.h>
 
 #include "bench/pair.hpp"
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "reflect/groups.hpp"
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::bench {
 namespace {
@@ -56,7 +56,7 @@ struct LibrarySuites {
 const LibrarySuites& library_suites() {
     static const LibrarySuites suites = [] {
         LibrarySuites s;
-        tls::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
+        SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
         if (!ctx) return s;
         STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(ctx.get());
         for (int i = 0; i < sk_SSL_CIPHER_num(list); ++i) {
@@ -83,7 +83,7 @@ bool has_group(const Group& group) {
 }
 
 bool compiled_in(int version) {
-    tls::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
+    SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
     const bool ok = ctx && SSL_CTX_set_min_proto_version(ctx.get(), version) == 1 &&
                     SSL_CTX_set_max_proto_version(ctx.get(), version) == 1;
     ERR_clear_error();
@@ -229,7 +229,7 @@ void check_values(const std::vector<std::string>& asked, const std::vector<std::
         const bool known = std::any_of(valid.begin(), valid.end(),
                                        [&](const std::string& v) { return same(value, v); });
         if (!known) {
-            throw cli::Error(cli::kUsage, fmt::format("unknown or unavailable {} '{}'; this library offers {}: {}",
+            throw Error(kUsage, fmt::format("unknown or unavailable {} '{}'; this library offers {}: {}",
                                                       kind, value, plural, joined(valid)));
         }
     }

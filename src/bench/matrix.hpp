@@ -76,7 +76,7 @@ struct Choices {
 };
 Choices available_choices();
 
-// Throws cli::Error(kUsage) naming the first selector value the library
+// Throws Error(kUsage) naming the first selector value the library
 // lacks, with the valid choices.
 void check_selection(const Selection& selection);
 

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <openssl/objects.h>
 
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 #include "tls/versions.hpp"
 
 namespace sslfeatures::bench {
@@ -27,7 +27,7 @@ std::string key_name(EVP_PKEY* key) {
 std::string group_from_peer_key(SSL* client) {
     EVP_PKEY* raw = nullptr;
     if (SSL_get_peer_tmp_key(client, &raw) != 1 || raw == nullptr) return "";
-    tls::EvpPkeyPtr key(raw);
+    EvpPkeyPtr key(raw);
     switch (EVP_PKEY_base_id(key.get())) {
         case EVP_PKEY_X25519: return "x25519";
         case EVP_PKEY_DH: return fmt::format("ffdhe{}", EVP_PKEY_bits(key.get()));
@@ -56,7 +56,7 @@ std::string peer_key_name(SSL* client) {
     X509* cert = SSL_get0_peer_certificate(client);
     return cert != nullptr ? key_name(X509_get0_pubkey(cert)) : "";
 #else
-    tls::X509Ptr cert(SSL_get_peer_certificate(client));
+    X509Ptr cert(SSL_get_peer_certificate(client));
     return cert ? key_name(X509_get0_pubkey(cert.get())) : "";
 #endif
 }

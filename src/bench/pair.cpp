@@ -6,7 +6,7 @@
 
 #include "bench/contexts.hpp"
 #include "bench/negotiated.hpp"
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "tls/errors.hpp"
 
 namespace sslfeatures::bench {
@@ -21,8 +21,8 @@ double thread_cpu_ns() {
 tls::Listener loopback_listener() {
     try {
         return tls::Listener("127.0.0.1", 0);
-    } catch (const cli::Error&) {
-        throw cli::Error(cli::kFailure, "bench: cannot listen on a loopback port for --transport tcp");
+    } catch (const Error&) {
+        throw Error(kFailure, "bench: cannot listen on a loopback port for --transport tcp");
     }
 }
 
@@ -117,7 +117,7 @@ std::string negotiation_failure(int version) {
     try {
         Pair pair(probe, Transport::memory);
         return pair.handshake(false) ? "" : pair.error();
-    } catch (const cli::Error& e) {
+    } catch (const Error& e) {
         return e.what();
     }
 }

@@ -11,7 +11,7 @@
 #include "bench/matrix.hpp"
 #include "tls/handshake_engine.hpp"
 #include "tls/net.hpp"
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::bench {
 
@@ -31,7 +31,7 @@ struct Measures {
 
 class Pair {
   public:
-    // Throws cli::Error(kFailure) when the contexts cannot be configured.
+    // Throws Error(kFailure) when the contexts cannot be configured.
     Pair(const Case& c, Transport transport);
     Pair(const Pair&) = delete;
     Pair& operator=(const Pair&) = delete;
@@ -62,11 +62,11 @@ class Pair {
 
     Case case_;
     Transport transport_;
-    tls::SslCtxPtr client_ctx_;
-    tls::SslCtxPtr server_ctx_;
+    SslCtxPtr client_ctx_;
+    SslCtxPtr server_ctx_;
     std::optional<tls::Listener> listener_;  // tcp: on a loopback port
     tls::HandshakeEngine engine_;
-    tls::SslSessionPtr session_;  // the session resumed cases offer
+    SslSessionPtr session_;  // the session resumed cases offer
     std::string error_;
     Measures measures_;
 };

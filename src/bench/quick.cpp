@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 
 namespace sslfeatures::bench {
 
@@ -17,7 +17,7 @@ Outcome run_quick(int repetitions, double seconds) {
 std::vector<audit::BenchCase> run_quick_set(int repetitions) {
     const Outcome outcome = run_quick(repetitions);
     if (!outcome.failures.empty()) {
-        throw cli::Error(cli::kDifferent, fmt::format("bench: {}", outcome.failures.front()));
+        throw Error(kDifferent, fmt::format("bench: {}", outcome.failures.front()));
     }
     std::vector<audit::BenchCase> cases;
     for (const CaseResult& r : outcome.results) {

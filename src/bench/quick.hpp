@@ -14,7 +14,7 @@ Outcome run_quick(int repetitions, double seconds = 0.25);
 
 // The quick set's median rates, CV and repetition count, ids as the case
 // names ("tls1.3/TLS_AES_256_GCM_SHA384/rsa-2048/x25519/full"). Throws
-// cli::Error(kDifferent) when a case fails its checks.
+// Error(kDifferent) when a case fails its checks.
 std::vector<audit::BenchCase> run_quick_set(int repetitions);
 
 }  // namespace sslfeatures::bench

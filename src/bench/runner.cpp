@@ -16,7 +16,7 @@
 
 #include "bench/fixture.hpp"
 #include "bench/floor.hpp"
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 
 namespace sslfeatures::bench {
 namespace {
@@ -80,7 +80,7 @@ void run_case(benchmark::State& state, const Case& c, Transport transport, const
     try {
         pair = std::make_unique<Pair>(c, transport);
         problem = pair->prime();
-    } catch (const cli::Error& e) {
+    } catch (const Error& e) {
         problem = e.what();
     }
     if (!problem.empty()) state.SkipWithError(problem.c_str());

@@ -93,7 +93,7 @@ class ActiveConnections {
 
 class Server {
   public:
-    Server(const ServerOptions& o, tls::SslCtxPtr ctx, tls::Listener listener)
+    Server(const ServerOptions& o, SslCtxPtr ctx, tls::Listener listener)
         : o_(o), ctx_(std::move(ctx)), listener_(std::move(listener)), slots_(o.max_clients) {}
 
     // Serves until stopped; with --once, returns the first connection's result.
@@ -178,7 +178,7 @@ class Server {
     }
 
     const ServerOptions& o_;
-    tls::SslCtxPtr ctx_;
+    SslCtxPtr ctx_;
     tls::Listener listener_;
     std::counting_semaphore<> slots_;
     ActiveConnections active_;

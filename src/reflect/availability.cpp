@@ -17,7 +17,7 @@
 
 #include "reflect/groups.hpp"
 #include "reflect/openssl_headers.hpp"
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
 #include <openssl/evp.h>

@@ -12,7 +12,7 @@
 #else
 #include <openssl/ec.h>
 #include <openssl/objects.h>
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 #endif
 
 namespace sslfeatures::reflect {
@@ -82,7 +82,7 @@ std::vector<std::string> tls_group_names() {
 // not curves in EC_get_builtin_curves(), so they are asked for by name.
 std::vector<std::string> tls_group_names() {
     std::vector<std::string> names;
-    tls::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
+    SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
     if (!ctx) return names;
     auto accepts = [&](const char* name) {
         return name != nullptr && SSL_CTX_set1_groups_list(ctx.get(), name) == 1;

@@ -8,7 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "render/dotted.hpp"
 #include "render/features_layout.hpp"
 #include "sslfeatures_config.hpp"
@@ -232,14 +232,14 @@ tls::ConnectionSetup client_setup() {
 ContextFacts secure_facts(tls::Role role) {
     tls::ContextOptions options;
     options.role = role;  // no CA file: a client trusts the system store
-    tls::SslCtxPtr ctx = tls::make_secure_context(options);
+    SslCtxPtr ctx = tls::make_secure_context(options);
     // The server names no host for a client certificate to match.
     return tls::read_context_facts(ctx.get(), role == tls::Role::client ? client_setup() : tls::ConnectionSetup{});
 }
 
 ContextFacts library_facts() {
-    tls::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
-    if (!ctx) throw cli::Error(cli::kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
+    SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
+    if (!ctx) throw Error(kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
     return tls::read_context_facts(ctx.get());
 }
 

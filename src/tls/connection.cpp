@@ -13,9 +13,9 @@ namespace sslfeatures::tls {
 
 Connection::Connection(SSL_CTX* ctx, Socket socket, Role role, std::string peer)
     : socket_(std::move(socket)), ssl_(SSL_new(ctx)), peer_(std::move(peer)) {
-    if (!ssl_) throw cli::Error(cli::kFailure, "cannot create a TLS connection: " + openssl_error_text());
+    if (!ssl_) throw Error(kFailure, "cannot create a TLS connection: " + openssl_error_text());
     if (SSL_set_fd(ssl_.get(), socket_.fd()) != 1) {
-        throw cli::Error(cli::kFailure, "cannot attach the socket to a TLS connection: " + openssl_error_text());
+        throw Error(kFailure, "cannot attach the socket to a TLS connection: " + openssl_error_text());
     }
     SSL_set_app_data(ssl_.get(), this);
     SSL_set_verify(ssl_.get(), SSL_get_verify_mode(ssl_.get()), remember_leaf);
@@ -39,7 +39,7 @@ bool Connection::wait_for(int ssl_result, Deadline deadline, const char* doing) 
     int err = SSL_get_error(ssl_.get(), ssl_result);
     if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) return false;
     if (!wait_fd(socket_.fd(), err == SSL_ERROR_WANT_WRITE, deadline)) {
-        throw cli::Error(cli::kTimeout, fmt::format("timed out {} {} (no answer in time; try {})",
+        throw Error(kTimeout, fmt::format("timed out {} {} (no answer in time; try {})",
                                                     doing, peer_, deadline.option));
     }
     return true;
@@ -71,7 +71,7 @@ void Connection::write_all(std::string_view data, Deadline deadline) {
             // The peer may have said why before it closed: an alert waiting to be read.
             ERR_clear_error();
             read_some(deadline);
-            throw cli::Error(cli::kPeerClosed, fmt::format("{} closed the connection while we were sending",
+            throw Error(kPeerClosed, fmt::format("{} closed the connection while we were sending",
                                                            peer_));
         }
     }

@@ -21,7 +21,7 @@ class Connection {
     const std::string& peer() const { return peer_; }
     double handshake_ms() const { return handshake_ms_; }
 
-    // Throws cli::Error with the cause's exit code.
+    // Throws Error with the cause's exit code.
     void handshake(Deadline deadline);
     void write_all(std::string_view data, Deadline deadline);
     // The next bytes from the peer; nullopt once it has closed.

@@ -11,7 +11,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "tls/errors.hpp"
 #include "tls/host_names.hpp"
 #include "tls/net.hpp"
@@ -21,13 +21,13 @@ namespace sslfeatures::tls {
 namespace {
 
 [[noreturn]] void bad_input(const std::string& what) {
-    throw cli::Error(cli::kUsage, fmt::format("{}: {}", what, openssl_error_text()));
+    throw Error(kUsage, fmt::format("{}: {}", what, openssl_error_text()));
 }
 
 // OpenSSL says "system lib" for a missing file; say what the system said.
 void require_readable(const std::string& path, const char* what) {
     if (::access(path.c_str(), R_OK) != 0) {
-        throw cli::Error(cli::kUsage, fmt::format("cannot read {} '{}': {}", what, path, std::strerror(errno)));
+        throw Error(kUsage, fmt::format("cannot read {} '{}': {}", what, path, std::strerror(errno)));
     }
 }
 
@@ -61,7 +61,7 @@ void load_trust(SSL_CTX* ctx, const ContextOptions& o) {
             ERR_clear_error();  // a bundle without names only means no list is sent
         }
     } else if (o.role == Role::client && SSL_CTX_set_default_verify_paths(ctx) != 1) {
-        throw cli::Error(cli::kFailure, "cannot load the system's trusted CAs: " + openssl_error_text());
+        throw Error(kFailure, "cannot load the system's trusted CAs: " + openssl_error_text());
     }
 }
 
@@ -95,14 +95,14 @@ void set_algorithms(SSL_CTX* ctx, const ContextOptions& o) {
     if (!o.alpn.empty() && o.role == Role::client) {
         std::string wire;
         for (const std::string& p : o.alpn) {
-            if (p.empty() || p.size() > 255) throw cli::Error(cli::kUsage, "an ALPN protocol name must be 1 to 255 bytes");
+            if (p.empty() || p.size() > 255) throw Error(kUsage, "an ALPN protocol name must be 1 to 255 bytes");
             wire += static_cast<char>(p.size());
             wire += p;
         }
         // Unlike most of OpenSSL, this one returns 0 on success.
         if (SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(wire.data()),
                                     static_cast<unsigned>(wire.size())) != 0) {
-            throw cli::Error(cli::kFailure, "cannot set the ALPN protocols: " + openssl_error_text());
+            throw Error(kFailure, "cannot set the ALPN protocols: " + openssl_error_text());
         }
     }
 }
@@ -116,7 +116,7 @@ void set_versions(SSL_CTX* ctx, const ContextOptions& o) {
     const int min = o.protocol.value_or(std::max(TLS1_2_VERSION, configured_min));
     const int max = o.protocol.value_or(static_cast<int>(SSL_CTX_get_max_proto_version(ctx)));
     if (SSL_CTX_set_min_proto_version(ctx, min) != 1 || SSL_CTX_set_max_proto_version(ctx, max) != 1) {
-        throw cli::Error(cli::kFailure, "cannot set the protocol versions: " + openssl_error_text());
+        throw Error(kFailure, "cannot set the protocol versions: " + openssl_error_text());
     }
 }
 
@@ -132,7 +132,7 @@ void set_security_level(SSL_CTX* ctx) {
 // peer is blamed for a handshake that never left this machine.
 void require_something_to_offer(SSL_CTX* ctx, const ContextOptions& o) {
     SslPtr ssl(SSL_new(ctx));
-    if (!ssl) throw cli::Error(cli::kFailure, "cannot create a TLS connection: " + openssl_error_text());
+    if (!ssl) throw Error(kFailure, "cannot create a TLS connection: " + openssl_error_text());
     // NULL when nothing is left (and only then): the versions allowed, and
     // within them the ciphers allowed, all at this security level.
     STACK_OF(SSL_CIPHER)* usable = SSL_get1_supported_ciphers(ssl.get());
@@ -141,7 +141,7 @@ void require_something_to_offer(SSL_CTX* ctx, const ContextOptions& o) {
     ERR_clear_error();
     if (any) return;
     const std::string versions = o.protocol ? "-p " + protocol_name(*o.protocol) : "TLS 1.2 and newer";
-    throw cli::Error(cli::kUsage,
+    throw Error(kUsage,
                      fmt::format("no cipher in '{}' can be used with {} at security level {} (the default "
                                  "list holds TLS 1.2's AEAD suites only; for TLS 1.0 and 1.1 name CBC suites, "
                                  "e.g. --cipher 'ECDHE+AES+SHA1', and add ':@SECLEVEL=0' where the level "
@@ -180,7 +180,7 @@ int alpn_index() {
 void set_server_alpn(SSL_CTX* ctx, const std::vector<std::string>& protocols) {
     auto owned = std::make_unique<std::vector<std::string>>(protocols);
     if (alpn_index() < 0 || SSL_CTX_set_ex_data(ctx, alpn_index(), owned.get()) != 1) {
-        throw cli::Error(cli::kFailure, "cannot keep the ALPN protocols: " + openssl_error_text());
+        throw Error(kFailure, "cannot keep the ALPN protocols: " + openssl_error_text());
     }
     SSL_CTX_set_alpn_select_cb(ctx, select_alpn, owned.release());  // freed with the context
 }
@@ -194,7 +194,7 @@ void set_cipher_option(ContextOptions& o, const std::string& cipher) {
 
 SslCtxPtr make_secure_context(const ContextOptions& o) {
     SslCtxPtr ctx(SSL_CTX_new(o.role == Role::client ? TLS_client_method() : TLS_server_method()));
-    if (!ctx) throw cli::Error(cli::kFailure, "cannot create a TLS context: " + openssl_error_text());
+    if (!ctx) throw Error(kFailure, "cannot create a TLS context: " + openssl_error_text());
 
     set_versions(ctx.get(), o);
     set_security_level(ctx.get());
@@ -203,7 +203,7 @@ SslCtxPtr make_secure_context(const ContextOptions& o) {
     if (o.role == Role::server) {
         SSL_CTX_set_options(ctx.get(), SSL_OP_CIPHER_SERVER_PREFERENCE);
         if (SSL_CTX_set_dh_auto(ctx.get(), 1) != 1) {
-            throw cli::Error(cli::kFailure, "cannot enable the built-in DH groups: " + openssl_error_text());
+            throw Error(kFailure, "cannot enable the built-in DH groups: " + openssl_error_text());
         }
         if (!o.alpn.empty()) set_server_alpn(ctx.get(), o.alpn);
     }
@@ -219,13 +219,13 @@ void expect_peer_name(SSL* ssl, const std::string& host) {
     if (is_ip_literal(host)) {
         // SNI carries names only; the certificate must list the address.
         if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) != 1) {
-            throw cli::Error(cli::kFailure, fmt::format("cannot expect the address {}: {}", host,
+            throw Error(kFailure, fmt::format("cannot expect the address {}: {}", host,
                                                         openssl_error_text()));
         }
         return;
     }
     if (SSL_set_tlsext_host_name(ssl, host.c_str()) != 1 || SSL_set1_host(ssl, host.c_str()) != 1) {
-        throw cli::Error(cli::kUsage, fmt::format("cannot use '{}' as the server's name: {}", host,
+        throw Error(kUsage, fmt::format("cannot use '{}' as the server's name: {}", host,
                                                   openssl_error_text()));
     }
 }

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::tls {
 
@@ -38,7 +38,7 @@ struct ContextOptions {
 // go to `ciphersuites`, anything else is a TLS 1.2 cipher list.
 void set_cipher_option(ContextOptions& options, const std::string& cipher);
 
-// Throws cli::Error (exit 2 for bad files or names the user gave, 3 otherwise).
+// Throws Error (exit 2 for bad files or names the user gave, 3 otherwise).
 SslCtxPtr make_secure_context(const ContextOptions& options);
 
 

@@ -7,7 +7,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "tls/errors.hpp"
 #include "tls/pki.hpp"
 
@@ -62,10 +62,10 @@ bool checks_a_name(SSL* ssl) {
     StoreCtxPtr verify(X509_STORE_CTX_new());
     if (!store || !verify || X509_STORE_add_cert(store.get(), cert) != 1 ||
         X509_STORE_CTX_init(verify.get(), store.get(), cert, nullptr) != 1) {
-        throw cli::Error(cli::kFailure, "cannot verify a certificate: " + openssl_error_text());
+        throw Error(kFailure, "cannot verify a certificate: " + openssl_error_text());
     }
     if (X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(verify.get()), SSL_get0_param(ssl)) != 1) {
-        throw cli::Error(cli::kFailure, "cannot copy the verification settings: " + openssl_error_text());
+        throw Error(kFailure, "cannot copy the verification settings: " + openssl_error_text());
     }
     X509_verify_cert(verify.get());
     ERR_clear_error();
@@ -74,7 +74,7 @@ bool checks_a_name(SSL* ssl) {
 
 HostCheck read_host_check(SSL_CTX* ctx, const ConnectionSetup& setup) {
     SslPtr ssl(SSL_new(ctx));
-    if (!ssl) throw cli::Error(cli::kFailure, "cannot create a connection: " + openssl_error_text());
+    if (!ssl) throw Error(kFailure, "cannot create a connection: " + openssl_error_text());
     if (setup.apply) setup.apply(ssl.get());
     HostCheck check;
     check.name_checked = checks_a_name(ssl.get());

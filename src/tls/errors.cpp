@@ -15,34 +15,32 @@
 namespace sslfeatures::tls {
 namespace {
 
-using cli::Error;
-using cli::ExitCode;
 
 ExitCode code_for_verify_error(long v) {
     switch (v) {
         case X509_V_ERR_HOSTNAME_MISMATCH:
         case X509_V_ERR_IP_ADDRESS_MISMATCH:
-        case X509_V_ERR_EMAIL_MISMATCH: return cli::kNameMismatch;
+        case X509_V_ERR_EMAIL_MISMATCH: return kNameMismatch;
         case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: return cli::kSelfSigned;
+        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: return kSelfSigned;
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
         case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-        case X509_V_ERR_CERT_UNTRUSTED: return cli::kUnknownCa;
-        case X509_V_ERR_CERT_HAS_EXPIRED: return cli::kExpired;
-        case X509_V_ERR_CERT_NOT_YET_VALID: return cli::kNotYetValid;
-        default: return cli::kVerifyFailed;
+        case X509_V_ERR_CERT_UNTRUSTED: return kUnknownCa;
+        case X509_V_ERR_CERT_HAS_EXPIRED: return kExpired;
+        case X509_V_ERR_CERT_NOT_YET_VALID: return kNotYetValid;
+        default: return kVerifyFailed;
     }
 }
 
 // The cause in our words (stable across OpenSSL releases), then OpenSSL's.
 std::string verify_cause(ExitCode code) {
     switch (code) {
-        case cli::kNameMismatch: return "the certificate is not for this host";
-        case cli::kUnknownCa: return "the certificate was issued by a CA that is not trusted (try -a)";
-        case cli::kSelfSigned: return "the certificate is self-signed and not trusted (try -a)";
-        case cli::kExpired: return "the certificate has expired";
-        case cli::kNotYetValid: return "the certificate is not valid yet";
+        case kNameMismatch: return "the certificate is not for this host";
+        case kUnknownCa: return "the certificate was issued by a CA that is not trusted (try -a)";
+        case kSelfSigned: return "the certificate is self-signed and not trusted (try -a)";
+        case kExpired: return "the certificate has expired";
+        case kNotYetValid: return "the certificate is not valid yet";
         default: return "the certificate was refused";
     }
 }
@@ -50,7 +48,7 @@ std::string verify_cause(ExitCode code) {
 Error verify_error(X509* presented, long v, const std::string& peer) {
     const ExitCode code = code_for_verify_error(v);
     std::string detail = X509_verify_cert_error_string(v);
-    if (code == cli::kNameMismatch) {
+    if (code == kNameMismatch) {
         std::vector<std::string> names = certificate_names(presented).all();
         detail += names.empty() ? "; it names no host"
                                 : fmt::format("; it is for {}", fmt::join(names, ", "));
@@ -83,22 +81,22 @@ std::string alert_name(int alert) {
 Error handshake_failure(SSL* ssl, const PeerMessages& messages, const std::string& peer,
                         const std::string& name) {
     if (!messages.suite_agreed()) {
-        return Error(cli::kCipherMismatch,
+        return Error(kCipherMismatch,
                      fmt::format("{} refused the handshake (alert: {}); usually no cipher suite "
                                  "or group in common (try --cipher or --groups)", peer, name));
     }
     const bool asked_for_certificate = messages.received(SSL3_MT_CERTIFICATE_REQUEST);
     if (asked_for_certificate && SSL_get_certificate(ssl) == nullptr) {
-        return Error(cli::kPeerRejected,
+        return Error(kPeerRejected,
                      fmt::format("{} refused the handshake (alert: {}): it asked for a client "
                                  "certificate and we had none to present (try -c CERT.pem)", peer, name));
     }
     if (asked_for_certificate) {
-        return Error(cli::kPeerRejected,
+        return Error(kPeerRejected,
                      fmt::format("{} refused the handshake (alert: {}) after asking for our "
                                  "certificate: it does not accept the one we presented", peer, name));
     }
-    return Error(cli::kPeerRejected,
+    return Error(kPeerRejected,
                  fmt::format("{} refused the handshake (alert: {}) after the suite was agreed", peer, name));
 }
 
@@ -107,13 +105,13 @@ Error alert_error(SSL* ssl, int alert, const PeerMessages& messages, const std::
     const std::string name = alert_name(alert);
     switch (alert) {
         case SSL_AD_PROTOCOL_VERSION:
-            return Error(cli::kProtocolMismatch,
+            return Error(kProtocolMismatch,
                          fmt::format("{} accepts none of our protocol versions (alert: {}; try -p)", peer, name));
         case SSL_AD_HANDSHAKE_FAILURE:
         case SSL_AD_INSUFFICIENT_SECURITY:
             return handshake_failure(ssl, messages, peer, name);
         default:
-            return Error(cli::kPeerRejected, fmt::format("{} refused the connection (alert: {})", peer, name));
+            return Error(kPeerRejected, fmt::format("{} refused the connection (alert: {})", peer, name));
     }
 }
 
@@ -181,7 +179,7 @@ Error handshake_error(SSL* ssl, int ret, const PeerMessages& messages, const std
 
     if (messages.seen() && !messages.looks_like_tls()) {
         ERR_clear_error();
-        return Error(cli::kNotTls, fmt::format("{} does not speak TLS: it sent '{}'{}", peer,
+        return Error(kNotTls, fmt::format("{} does not speak TLS: it sent '{}'{}", peer,
                                                messages.printable(),
                                                messages.printable().rfind("HTTP", 0) == 0
                                                    ? " (a plain HTTP server?)" : ""));
@@ -202,7 +200,7 @@ Error handshake_error(SSL* ssl, int ret, const PeerMessages& messages, const std
         case SSL_R_NO_SHARED_GROUPS:
 #endif
             ERR_clear_error();
-            return Error(cli::kCipherMismatch, fmt::format("no cipher suite or group in common with {} "
+            return Error(kCipherMismatch, fmt::format("no cipher suite or group in common with {} "
                                                            "(try --cipher or --groups)", peer));
         case SSL_R_UNSUPPORTED_PROTOCOL:
         case SSL_R_NO_PROTOCOLS_AVAILABLE:
@@ -210,15 +208,15 @@ Error handshake_error(SSL* ssl, int ret, const PeerMessages& messages, const std
         case SSL_R_VERSION_TOO_HIGH:
         case SSL_R_WRONG_VERSION_NUMBER:
             ERR_clear_error();
-            return Error(cli::kProtocolMismatch, fmt::format("no protocol version in common with {} "
+            return Error(kProtocolMismatch, fmt::format("no protocol version in common with {} "
                                                              "(try -p)", peer));
         case SSL_R_HTTP_REQUEST:
         case SSL_R_HTTPS_PROXY_REQUEST:
             ERR_clear_error();
-            return Error(cli::kNotTls, fmt::format("{} does not speak TLS: it sent a plain HTTP request", peer));
+            return Error(kNotTls, fmt::format("{} does not speak TLS: it sent a plain HTTP request", peer));
         case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
             ERR_clear_error();
-            return Error(cli::kVerifyFailed, fmt::format("{} sent no certificate, and this server requires "
+            return Error(kVerifyFailed, fmt::format("{} sent no certificate, and this server requires "
                                                          "one (it was given -a)", peer));
         default:
             break;
@@ -230,9 +228,9 @@ Error handshake_error(SSL* ssl, int ret, const PeerMessages& messages, const std
         e == 0) {
         ERR_clear_error();
         const char* how = saved_errno == ECONNRESET ? "reset the connection" : "closed the connection";
-        return Error(cli::kPeerClosed, fmt::format("{} {} during the handshake", peer, how));
+        return Error(kPeerClosed, fmt::format("{} {} during the handshake", peer, how));
     }
-    return Error(cli::kFailure, fmt::format("TLS handshake with {} failed: {}", peer, openssl_error_text()));
+    return Error(kFailure, fmt::format("TLS handshake with {} failed: {}", peer, openssl_error_text()));
 }
 
 }  // namespace sslfeatures::tls

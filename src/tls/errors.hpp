@@ -7,7 +7,7 @@
 
 #include <openssl/ssl.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 
 namespace sslfeatures::tls {
 
@@ -48,7 +48,7 @@ class PeerMessages {
 // error with the cause's exit code. `peer` names the other side in messages;
 // `presented` is the certificate it showed, if any (OpenSSL forgets it when
 // verification fails).
-cli::Error handshake_error(SSL* ssl, int ret, const PeerMessages& messages, const std::string& peer,
+Error handshake_error(SSL* ssl, int ret, const PeerMessages& messages, const std::string& peer,
                            X509* presented = nullptr);
 
 }  // namespace sslfeatures::tls

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "tls/net.hpp"
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::tls {
 

@@ -9,7 +9,7 @@
 
 #include "reflect/groups.hpp"
 #include "tls/errors.hpp"
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::tls {
 namespace {

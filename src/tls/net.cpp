@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 
 namespace sslfeatures::tls {
 namespace {
@@ -99,7 +99,7 @@ Socket connect_tcp(const std::string& host, int port, Deadline deadline) {
     AddrInfoList list;
     const std::string service = std::to_string(port);
     if (int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &list.head); rc != 0) {
-        throw cli::Error(cli::kResolve, fmt::format("cannot resolve host '{}': {} (check the name)",
+        throw Error(kResolve, fmt::format("cannot resolve host '{}': {} (check the name)",
                                                     host, gai_strerror(rc)));
     }
     int last_errno = 0;
@@ -129,14 +129,14 @@ Socket connect_tcp(const std::string& host, int port, Deadline deadline) {
     }
     const std::string where = fmt::format("{}:{}", bracketed(host), port);
     if (timed_out) {
-        throw cli::Error(cli::kTimeout, fmt::format("timed out connecting to {} (is a firewall "
+        throw Error(kTimeout, fmt::format("timed out connecting to {} (is a firewall "
                                                     "dropping packets? try {})", where, deadline.option));
     }
     if (last_errno == ECONNREFUSED) {
-        throw cli::Error(cli::kRefused, fmt::format("connection to {} refused (is the server "
+        throw Error(kRefused, fmt::format("connection to {} refused (is the server "
                                                     "running on that port?)", where));
     }
-    throw cli::Error(cli::kFailure, fmt::format("cannot connect to {}: {}", where,
+    throw Error(kFailure, fmt::format("cannot connect to {}: {}", where,
                                                 std::strerror(last_errno)));
 }
 
@@ -152,7 +152,7 @@ Socket listen_tcp(const std::string& host, int port, int backlog) {
         hints.ai_family = family;
         AddrInfoList list;
         if (int rc = getaddrinfo(node, service.c_str(), &hints, &list.head); rc != 0) {
-            throw cli::Error(cli::kResolve, fmt::format("cannot resolve interface '{}': {}", host,
+            throw Error(kResolve, fmt::format("cannot resolve interface '{}': {}", host,
                                                         gai_strerror(rc)));
         }
         int last_errno = 0;
@@ -179,7 +179,7 @@ Socket listen_tcp(const std::string& host, int port, int backlog) {
     if (!s && host.empty()) s = try_listen(nullptr, AF_INET);  // a host without IPv6
     if (!s) {
         const int err = errno;
-        throw cli::Error(cli::kFailure, fmt::format("cannot listen on {}:{}: {} ({})",
+        throw Error(kFailure, fmt::format("cannot listen on {}:{}: {} ({})",
                                                     host.empty() ? "*" : bracketed(host), port,
                                                     std::strerror(err), listen_hint(err, host)));
     }

@@ -1,6 +1,6 @@
 // Plain TCP for the client, the server and the bench: resolve, connect,
 // listen and accept with deadlines, over IPv4 and IPv6. Failures throw
-// cli::Error with the exit code of their cause (refused, does not resolve,
+// Error with the exit code of their cause (refused, does not resolve,
 // timeout).
 #pragma once
 

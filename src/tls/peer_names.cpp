@@ -5,7 +5,7 @@
 #include <arpa/inet.h>
 #include <openssl/x509v3.h>
 
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::tls {
 namespace {

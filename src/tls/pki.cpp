@@ -10,7 +10,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "tls/host_names.hpp"
 
 namespace sslfeatures::tls {
@@ -36,7 +36,7 @@ const KeyTypeInfo& info(KeyType type) {
     for (const KeyTypeInfo& i : kKeyTypeInfo) {
         if (i.type == type) return i;
     }
-    throw cli::Error(cli::kFailure, "unknown key type (please report this)");
+    throw Error(kFailure, "unknown key type (please report this)");
 }
 
 // OpenSSL's queued reasons on one line, oldest first; the queue is emptied.
@@ -52,7 +52,7 @@ std::string openssl_errors() {
 }
 
 [[noreturn]] void fail(std::string_view doing) {
-    throw cli::Error(cli::kFailure, fmt::format("cannot {}: {}", doing, openssl_errors()));
+    throw Error(kFailure, fmt::format("cannot {}: {}", doing, openssl_errors()));
 }
 
 void check(bool ok, std::string_view doing) {
@@ -144,7 +144,7 @@ void add_key_identifiers(X509* cert, X509* issuer, bool with_authority) {
 std::pair<int, std::string> san_entry(const std::string& name) {
     if (std::optional<std::string> address = ip_address_bytes(name)) return {GEN_IPADD, *address};
     if (!is_valid_san_name(name)) {
-        throw cli::Error(cli::kUsage, fmt::format("'{}' is neither a host name, a wildcard name nor an IP address",
+        throw Error(kUsage, fmt::format("'{}' is neither a host name, a wildcard name nor an IP address",
                                                   name));
     }
     std::string lower = name;
@@ -209,7 +209,7 @@ Issued make_leaf(X509* issuer, EVP_PKEY* issuer_key, KeyType type, const std::st
                  const std::vector<std::string>& names, const Validity& validity, bool server,
                  bool client) {
     if (!server && !client) {
-        throw cli::Error(cli::kUsage, "a leaf certificate needs server or client use, or both");
+        throw Error(kUsage, "a leaf certificate needs server or client use, or both");
     }
     Issued leaf{nullptr, generate_key(type)};
     leaf.cert = new_certificate(leaf.key.get(), common_name, validity);
@@ -274,7 +274,7 @@ Issued make_ca(KeyType type, std::string common_name, Validity validity) {
 Issued issue_leaf(const Issued& ca, KeyType type, std::string common_name,
                   std::vector<std::string> names, Validity validity, bool server, bool client) {
     if (!ca.cert || !ca.key) {
-        throw cli::Error(cli::kFailure, "cannot issue a certificate: the CA has no certificate or key");
+        throw Error(kFailure, "cannot issue a certificate: the CA has no certificate or key");
     }
     return make_leaf(ca.cert.get(), ca.key.get(), type, common_name, names, validity, server,
                      client);

@@ -2,8 +2,8 @@
 // and PEM text, for the `pki` subcommand and for tests that need certificates
 // (expired ones, ones for another name, ones from another CA) made on the spot.
 //
-// Failures inside OpenSSL throw cli::Error(kFailure) with OpenSSL's reasons;
-// a name that is neither a DNS name nor an IP address throws cli::Error(kUsage).
+// Failures inside OpenSSL throw Error(kFailure) with OpenSSL's reasons;
+// a name that is neither a DNS name nor an IP address throws Error(kUsage).
 #pragma once
 
 #include <chrono>
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::tls {
 

@@ -10,7 +10,7 @@
 #include <openssl/ec.h>
 #endif
 
-#include "tls/ossl_ptr.hpp"
+#include "util/ossl_ptr.hpp"
 #include "tls/peer_names.hpp"
 
 namespace sslfeatures::tls {

@@ -13,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 
 namespace sslfeatures::util {
 namespace {
@@ -50,7 +50,7 @@ std::string hint(const Target& t, int err) {
 
 [[noreturn]] void refuse(const Target& t, std::string_view why, std::string_view what_to_do) {
     const std::string via = t.file == t.named ? "" : fmt::format(" (a link to '{}')", t.file);
-    throw cli::Error(cli::kFailure, fmt::format("cannot write '{}'{}: {} ({})", t.named, via, why, what_to_do));
+    throw Error(kFailure, fmt::format("cannot write '{}'{}: {} ({})", t.named, via, why, what_to_do));
 }
 
 // `doing` is the step that failed, or empty when the path itself is wrong.

@@ -16,7 +16,7 @@
 
 namespace sslfeatures::util {
 
-// Errors throw cli::Error(kFailure) with one line naming the path and why.
+// Errors throw Error(kFailure) with one line naming the path and why.
 // `mode` applies to a new or replaced file (0600 for private keys).
 void write_file_atomically(const std::string& path, std::string_view contents,
                            unsigned mode = 0644);

@@ -2,10 +2,10 @@
 // `client -c CERT` (chain and private key from one PEM file) and `--cafile`
 // (trusted CAs; a server also lists their names to clients), all through
 // make_secure_context(), with the input as the file. Expected failure: the
-// cli::Error that says which file is bad.
+// Error that says which file is bad.
 #include <cstdint>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "fuzz_support.hpp"
 #include "tls/context.hpp"
 
@@ -16,7 +16,7 @@ using namespace sslfeatures;
 void load(const tls::ContextOptions& o) {
     try {
         (void)tls::make_secure_context(o);
-    } catch (const cli::Error&) {
+    } catch (const Error&) {
         // "cannot load certificate ...", exit 2
     }
 }

@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "bench/matrix.hpp"
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "fuzz_support.hpp"
 #include "tls/context.hpp"
 #include "tls/pki.hpp"
@@ -75,7 +75,7 @@ void bench_selectors(const std::vector<std::string>& fields) {
                        values(fields, 3), values(fields, 4), !field(fields, 5).empty()};
     try {
         bench::check_selection(s);
-    } catch (const cli::Error&) {
+    } catch (const Error&) {
         return;  // "unknown or unavailable ...", exit 2
     }
     if (!without_legacy_protocols(s.protocols)) return;
@@ -96,7 +96,7 @@ void context_selectors(const std::vector<std::string>& fields) {
     o.groups = field(fields, 8);
     try {
         (void)tls::make_secure_context(o);
-    } catch (const cli::Error&) {
+    } catch (const Error&) {
         // "no usable TLS 1.2 cipher ..." and the like, exit 2
     }
 }

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
 #include "fuzz_support.hpp"
 #include "tls/connection.hpp"
 #include "tls/context.hpp"
@@ -26,7 +26,7 @@ using namespace sslfeatures;
 // http/1.1 -a CA`), whose ALPN choice is the tool's own code.
 struct Contexts {
     fuzz::ScratchFile pem{"fuzz_server_hello.pem"};
-    tls::SslCtxPtr plain, alpn_and_ca;
+    SslCtxPtr plain, alpn_and_ca;
 
     Contexts() {
         const tls::Issued leaf = tls::make_self_signed_leaf(tls::KeyType::ecdsa_p256, "localhost", {"localhost"});
@@ -66,7 +66,7 @@ void serve(SSL_CTX* ctx, std::string_view client_bytes) {
         tls::Connection conn(ctx, tls::Socket(fds[0]), tls::Role::server, "client fuzz");
         conn.handshake(tls::deadline_after(std::chrono::seconds(5), "--timeout"));
         conn.close();
-    } catch (const cli::Error&) {
+    } catch (const Error&) {
         // The one-line reason the server prints for a failed connection.
     }
     drain(client.fd());

@@ -1,5 +1,6 @@
 // Owning pointers for OpenSSL objects: each type is freed by its own function,
-// so no code path frees by hand and an early return cannot leak.
+// so no code path frees by hand and an early return cannot leak. Part of the
+// base layer: every layer that holds an OpenSSL object uses these.
 #pragma once
 
 #include <memory>
@@ -15,7 +16,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-namespace sslfeatures::tls {
+namespace sslfeatures {
 
 template <auto Free>
 struct FreeWith {
@@ -41,4 +42,4 @@ using Asn1StringPtr = std::unique_ptr<ASN1_STRING, FreeWith<&ASN1_STRING_free>>;
 using DhPtr = std::unique_ptr<DH, FreeWith<&DH_free>>;
 #endif
 
-}  // namespace sslfeatures::tls
+}  // namespace sslfeatures
