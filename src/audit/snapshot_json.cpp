@@ -10,7 +10,6 @@
 
 #include <fmt/format.h>
 
-#include "render/features_layout.hpp"
 #include "tls/signature_schemes.hpp"
 
 namespace sslfeatures::audit {

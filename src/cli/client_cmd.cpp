@@ -29,7 +29,7 @@ std::string host_port(const std::string& host, int port) {
 
 // safe_tls.py's line, or with --format json the same fact as a typed object.
 std::string connected_line(const ClientOptions& o) {
-    if (o.json()) return json_line({{"type", "connected"}, {"address", tls::endpoint_json({o.host, o.port})}});
+    if (o.json()) return json_line({{"type", "connected"}, {"address", render::endpoint_json({o.host, o.port})}});
     return fmt::format("Connected to host '{}' and port {}\n", o.host, o.port);
 }
 

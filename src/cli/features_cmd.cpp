@@ -13,10 +13,10 @@
 #include "cli/output.hpp"
 #include "cli/validators.hpp"
 #include "bench/quick.hpp"
-#include "bench/report.hpp"
 #include "reflect/catalogue.hpp"
 #include "reflect/library_info.hpp"
 #include "render/formats.hpp"
+#include "render/handshake_table.hpp"
 
 namespace sslfeatures::cli {
 namespace {
@@ -91,7 +91,7 @@ int run_default() {
     const int code = run_features(table);
     if (code != kOk) return code;
     const bench::Outcome quick = bench::run_quick(1, kDefaultJobSeconds);
-    emit(fmt::format("\n{}", bench::HandshakeTable{quick.results}), "");
+    emit(fmt::format("\n{}", render::HandshakeTable{quick.results}), "");
     for (const std::string& failure : quick.failures) print_error(failure);
     return quick.failures.empty() ? kOk : kDifferent;
 }

@@ -48,13 +48,13 @@ struct ServerOptions : TlsOptions {
 // safe_tls.py's lines, or with --format json the same facts as typed objects.
 std::string listening_line(const ServerOptions& o, int port) {
     if (o.json()) {
-        return json_line({{"type", "listening"}, {"interface", tls::endpoint_json({o.host, port})}});
+        return json_line({{"type", "listening"}, {"interface", render::endpoint_json({o.host, port})}});
     }
     return fmt::format("Listening at interface '{}' and port {}\n", o.host, port);
 }
 
 std::string connection_line(const ServerOptions& o, const tls::Endpoint& from) {
-    if (o.json()) return json_line({{"type", "connection"}, {"client_address", tls::endpoint_json(from)}});
+    if (o.json()) return json_line({{"type", "connection"}, {"client_address", render::endpoint_json(from)}});
     return fmt::format("Connection from host '{}' and port {}\n", from.host, from.port);
 }
 
@@ -65,7 +65,7 @@ std::string data_line(const ServerOptions& o, const tls::Endpoint& from, const s
     const std::string repr = tls::python_bytes_repr(chunk);
     if (!o.json()) return repr + "\n";
     return json_line({{"type", "data"},
-                      {"client_address", tls::endpoint_json(from)},
+                      {"client_address", render::endpoint_json(from)},
                       {"data", chunk},
                       {"length", chunk.size()},
                       {"repr", repr}});

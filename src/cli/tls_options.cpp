@@ -82,11 +82,11 @@ std::string json_line(const nlohmann::ordered_json& object) {
 void print_report(const tls::Connection& conn, const tls::ReportContext& ctx, const TlsOptions& o) {
     const tls::ConnectionReport report = tls::connection_report(conn, ctx);
     if (o.json()) {
-        auto j = tls::report_json(report);
+        auto j = render::report_json(report);
         if (o.verbose) j["peer_certificate_text"] = tls::peer_certificate_text(conn);
         print_out(json_line(j));
     } else {
-        print_out(tls::report_text(report) + (o.verbose ? tls::peer_certificate_text(conn) : ""));
+        print_out(render::report_text(report) + (o.verbose ? tls::peer_certificate_text(conn) : ""));
     }
 }
 

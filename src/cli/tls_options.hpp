@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "tls/context.hpp"
+#include "render/connection_report.hpp"
 #include "tls/report.hpp"
 
 namespace sslfeatures::cli {

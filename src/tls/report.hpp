@@ -1,14 +1,12 @@
 // What was negotiated on a connection: test_tls.py's report and the further
 // facts OpenSSL can tell (group, signature, ALPN, chain ...), as one typed
-// model that the text renderer (test_tls.py's dotted lines) and the JSON
-// renderer (README, "The connection report") both read.
+// model that render/connection_report's text (test_tls.py's dotted lines)
+// and JSON both read.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tls/connection.hpp"
 #include "tls/signature_schemes.hpp"
@@ -61,14 +59,6 @@ struct ConnectionReport {
 };
 
 ConnectionReport connection_report(const Connection& conn, const ReportContext& context);
-
-// test_tls.py's layout: one dotted line per fact, in its order, then ours.
-std::string report_text(const ConnectionReport& report);
-// One object, {"type": "report", ...}, with numbers, booleans, nulls and
-// arrays where the text has words.
-nlohmann::ordered_json report_json(const ConnectionReport& report);
-
-nlohmann::ordered_json endpoint_json(const Endpoint& endpoint);
 
 // The peer's whole certificate, as `openssl x509 -text` prints it.
 std::string peer_certificate_text(const Connection& conn);

@@ -8,7 +8,7 @@
 
 #include "bench/runner.hpp"
 
-namespace sslfeatures::bench {
+namespace sslfeatures::render {
 
 inline constexpr std::string_view kHandshakeTitle = "handshakes per second";
 
@@ -16,14 +16,14 @@ inline constexpr std::string_view kHandshakeTitle = "handshakes per second";
 // second right-aligned in 10, two spaces, measured cost / crypto floor as
 // "x2.41 floor" right-aligned in 12 ("failed" when the case failed).
 struct HandshakeTable {
-    const std::vector<CaseResult>& results;
+    const std::vector<bench::CaseResult>& results;
 };
 
-}  // namespace sslfeatures::bench
+}  // namespace sslfeatures::render
 
 template <>
-struct fmt::formatter<sslfeatures::bench::HandshakeTable> {
+struct fmt::formatter<sslfeatures::render::HandshakeTable> {
     constexpr auto parse(format_parse_context& ctx) { return ctx.begin(); }
-    format_context::iterator format(const sslfeatures::bench::HandshakeTable& table,
+    format_context::iterator format(const sslfeatures::render::HandshakeTable& table,
                                     format_context& ctx) const;
 };

@@ -1,10 +1,10 @@
-#include "bench/report.hpp"
+#include "render/handshake_table.hpp"
 
 #include <algorithm>
 
 #include "render/features_layout.hpp"
 
-using sslfeatures::bench::HandshakeTable;
+using sslfeatures::render::HandshakeTable;
 
 fmt::format_context::iterator fmt::formatter<HandshakeTable>::format(const HandshakeTable& table,
                                                                      fmt::format_context& ctx) const {
@@ -12,7 +12,7 @@ fmt::format_context::iterator fmt::formatter<HandshakeTable>::format(const Hands
     std::size_t width = 0;
     for (const auto& result : table.results) width = std::max(width, result.name.size());
     auto out = fmt::format_to(ctx.out(), "{}\n",
-                              r::center(fmt::format(" {} ", sslfeatures::bench::kHandshakeTitle), r::kLineWidth, '-'));
+                              r::center(fmt::format(" {} ", r::kHandshakeTitle), r::kLineWidth, '-'));
     for (const auto& result : table.results) {
         if (!result.error.empty()) {
             out = fmt::format_to(out, "{:<{}} {:>10}\n", result.name, width, "failed");
