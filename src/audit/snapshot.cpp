@@ -11,7 +11,7 @@
 #include "reflect/availability.hpp"
 #include "reflect/groups.hpp"
 #include "reflect/library_info.hpp"
-#include "render/defaults_report.hpp"
+#include "tls/defaults.hpp"
 #include "sslfeatures_config.hpp"
 #include "tls/signature_schemes.hpp"
 
@@ -55,8 +55,8 @@ std::vector<Feature> features() {
 }
 
 nlohmann::ordered_json defaults() {
-    const render::BitNamer namer;
-    const nlohmann::ordered_json doc = render::defaults_json(render::live_defaults_parts(), namer);
+    const tls::BitNamer namer;
+    const nlohmann::ordered_json doc = tls::defaults_json(tls::live_defaults_parts(), namer);
     nlohmann::ordered_json parts = nlohmann::ordered_json::object();
     for (const char* id : {"client", "server", "library_default"}) parts[id] = doc.at(id);
     return parts;

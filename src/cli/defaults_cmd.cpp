@@ -34,9 +34,9 @@ int run_defaults(const DefaultsOptions& options) {
     // The constant names come from the headers, the values from the running
     // library: when they are different releases the names may be wrong.
     if (reflect::version_mismatch_is_serious()) print_warning(reflect::version_mismatch());
-    const std::vector<render::DefaultsPart> parts = render::live_defaults_parts();
-    const render::BitNamer namer;
-    emit(options.format == Format::json ? render::defaults_json(parts, namer).dump(2) + "\n"
+    const std::vector<tls::DefaultsPart> parts = tls::live_defaults_parts();
+    const tls::BitNamer namer;
+    emit(options.format == Format::json ? tls::defaults_json(parts, namer).dump(2) + "\n"
                                         : render::defaults_text(parts, namer),
          options.output);
     return kOk;
