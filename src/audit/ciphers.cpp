@@ -16,13 +16,13 @@ namespace {
 
 SslPtr new_ssl(SSL_CTX* ctx) {
     SslPtr ssl(SSL_new(ctx));
-    if (!ssl) throw Error(kFailure, "cannot create a TLS connection object: " + tls::openssl_error_text());
+    if (!ssl) throw Error(kFailure, "cannot create a TLS connection object: " + openssl_error_text());
     return ssl;
 }
 
 SslCtxPtr new_ctx() {
     SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
-    if (!ctx) throw Error(kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
+    if (!ctx) throw Error(kFailure, "cannot create a TLS context: " + openssl_error_text());
     return ctx;
 }
 
@@ -110,11 +110,8 @@ std::vector<ProtocolCiphers> ciphers_per_protocol() {
         // A version the build left out refuses to be pinned: it enables nothing.
         if (SSL_set_min_proto_version(ssl.get(), version) == 1 &&
             SSL_set_max_proto_version(ssl.get(), version) == 1) {
-            STACK_OF(SSL_CIPHER)* supported = SSL_get1_supported_ciphers(ssl.get());
-            if (supported != nullptr) {
-                entry.ciphers = names_of(supported);
-                sk_SSL_CIPHER_free(supported);
-            }
+            const CipherStackPtr supported(SSL_get1_supported_ciphers(ssl.get()));
+            if (supported) entry.ciphers = names_of(supported.get());
         }
         out.push_back(std::move(entry));
     }

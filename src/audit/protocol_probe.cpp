@@ -19,7 +19,7 @@ constexpr tls::KeyType kProbeKeys[] = {tls::KeyType::rsa2048, tls::KeyType::ecds
 
 SslCtxPtr pinned_context(const SSL_METHOD* method, int version) {
     SslCtxPtr ctx(SSL_CTX_new(method));
-    if (!ctx) throw Error(kFailure, "cannot create a TLS context: " + tls::openssl_error_text());
+    if (!ctx) throw Error(kFailure, "cannot create a TLS context: " + openssl_error_text());
     if (SSL_CTX_set_min_proto_version(ctx.get(), version) != 1 ||
         SSL_CTX_set_max_proto_version(ctx.get(), version) != 1) {
         return nullptr;  // the build left this version out
@@ -47,12 +47,12 @@ ProtocolResult::Attempt attempt(int version, const tls::Issued& ca, const tls::I
         return {{}, false, tls::first_error_reason("the certificate was refused")};
     }
     if (X509_STORE_add_cert(SSL_CTX_get_cert_store(client_ctx.get()), ca.cert.get()) != 1) {
-        throw Error(kFailure, "cannot trust the probe CA: " + tls::openssl_error_text());
+        throw Error(kFailure, "cannot trust the probe CA: " + openssl_error_text());
     }
     SSL_CTX_set_verify(client_ctx.get(), SSL_VERIFY_PEER, nullptr);
     tls::HandshakeEngine engine;
     if (!engine.start(client_ctx.get(), server_ctx.get()) || !engine.join_in_memory()) {
-        throw Error(kFailure, "cannot set up an in-memory handshake: " + tls::openssl_error_text());
+        throw Error(kFailure, "cannot set up an in-memory handshake: " + openssl_error_text());
     }
     SSL_set_tlsext_host_name(engine.client(), kHost);
     SSL_set1_host(engine.client(), kHost);

@@ -32,7 +32,7 @@ tls::Issued as_loaded(const tls::Issued& made) {
 }  // namespace
 
 void setup_failed(const std::string& what) {
-    throw Error(kFailure, fmt::format("bench: cannot {}: {}", what, tls::openssl_error_text()));
+    throw Error(kFailure, fmt::format("bench: cannot {}: {}", what, openssl_error_text()));
 }
 
 const tls::Issued& bench_ca() {

@@ -6,13 +6,13 @@
 #include <mutex>
 #include <vector>
 
-#include <time.h>
 
 #include <fmt/format.h>
 #include <openssl/dh.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include "bench/cpu_clock.hpp"
 #include "bench/fixture.hpp"
 #include "util/error.hpp"
 #include "tls/errors.hpp"
@@ -33,23 +33,17 @@ constexpr double kBatchNs = 4e6;
 constexpr int kBatches = 5;
 
 void check(bool ok, const std::string& what) {
-    if (!ok) throw Error(kFailure, fmt::format("bench floor: cannot {}: {}", what, tls::openssl_error_text()));
-}
-
-double cpu_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+    if (!ok) throw Error(kFailure, fmt::format("bench floor: cannot {}: {}", what, openssl_error_text()));
 }
 
 double batch_ns(const Op& op) {
-    const double start = cpu_ns();
+    const double start = thread_cpu_ns();
     int runs = 0;
     double elapsed = 0;
     do {
         op();
         ++runs;
-        elapsed = cpu_ns() - start;
+        elapsed = thread_cpu_ns() - start;
     } while (elapsed < kBatchNs || runs < 2);
     return elapsed / runs;
 }
@@ -77,10 +71,6 @@ const EVP_MD* digest_for(tls::KeyType key) {
     return key == tls::KeyType::ecdsa_p384 ? EVP_sha384() : EVP_sha256();
 }
 
-bool is_rsa(tls::KeyType key) {
-    return key == tls::KeyType::rsa2048 || key == tls::KeyType::rsa3072 || key == tls::KeyType::rsa4096;
-}
-
 // About as long as what TLS 1.3 signs (64 spaces, a context string, a
 // transcript hash). The bytes themselves do not matter: the cost is the key's.
 const std::vector<unsigned char> kMessage(130, 0x20);
@@ -96,7 +86,7 @@ std::vector<unsigned char> sign(EVP_PKEY* key, tls::KeyType type) {
     MdCtxPtr md(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     check(md && EVP_DigestSignInit(md.get(), &pctx, digest_for(type), nullptr, key) == 1, "start a signature");
-    if (is_rsa(type)) use_rsa_pss(pctx);
+    if (tls::is_rsa(type)) use_rsa_pss(pctx);
     std::vector<unsigned char> sig(EVP_PKEY_size(key));
     size_t len = sig.size();
     check(EVP_DigestSign(md.get(), sig.data(), &len, kMessage.data(), kMessage.size()) == 1, "sign");
@@ -108,7 +98,7 @@ void verify(EVP_PKEY* key, tls::KeyType type, const std::vector<unsigned char>& 
     MdCtxPtr md(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     check(md && EVP_DigestVerifyInit(md.get(), &pctx, digest_for(type), nullptr, key) == 1, "start a verification");
-    if (is_rsa(type)) use_rsa_pss(pctx);
+    if (tls::is_rsa(type)) use_rsa_pss(pctx);
     check(EVP_DigestVerify(md.get(), sig.data(), sig.size(), kMessage.data(), kMessage.size()) == 1, "verify");
 }
 
@@ -135,22 +125,22 @@ double verify_ns(const tls::Issued& issued, tls::KeyType type, const std::string
 constexpr const char* kFfdheAsA111ClientBuildsIt = "ffdhe2048 (p and g only)";
 
 EvpPkeyPtr ffdhe2048_from_p_and_g() {
-    std::unique_ptr<DH, FreeWith<&DH_free>> named(DH_new_by_nid(NID_ffdhe2048));
+    const DhPtr named(DH_new_by_nid(NID_ffdhe2048));
     check(named != nullptr, "make ffdhe2048 parameters");
     const BIGNUM* p = nullptr;
     const BIGNUM* g = nullptr;
     DH_get0_pqg(named.get(), &p, nullptr, &g);
-    DH* dh = DH_new();
-    BIGNUM* p_copy = BN_dup(p);
-    BIGNUM* g_copy = BN_dup(g);
-    if (dh == nullptr || p_copy == nullptr || g_copy == nullptr || DH_set0_pqg(dh, p_copy, nullptr, g_copy) != 1) {
-        DH_free(dh);
-        BN_free(p_copy);
-        BN_free(g_copy);
-        check(false, "copy ffdhe2048's p and g");
-    }
+    DhPtr dh(DH_new());
+    BignumPtr p_copy(BN_dup(p));
+    BignumPtr g_copy(BN_dup(g));
+    check(dh && p_copy && g_copy && DH_set0_pqg(dh.get(), p_copy.get(), nullptr, g_copy.get()) == 1,
+          "copy ffdhe2048's p and g");
+    p_copy.release();  // dh owns both now
+    g_copy.release();
     EvpPkeyPtr params(EVP_PKEY_new());
-    check(params && EVP_PKEY_assign_DH(params.get(), dh) == 1, "wrap ffdhe2048's p and g");
+    const bool wrapped = params && EVP_PKEY_assign_DH(params.get(), dh.get()) == 1;
+    if (wrapped) dh.release();  // params owns it now
+    check(wrapped, "wrap ffdhe2048's p and g");
     EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(params.get(), nullptr));
     EVP_PKEY* made = nullptr;
     check(ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 && EVP_PKEY_keygen(ctx.get(), &made) == 1,

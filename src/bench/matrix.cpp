@@ -92,14 +92,10 @@ bool compiled_in(int version) {
 
 constexpr int kVersions[] = {TLS1_3_VERSION, TLS1_2_VERSION, TLS1_1_VERSION, TLS1_VERSION};
 
-bool is_rsa(tls::KeyType key) {
-    return key == tls::KeyType::rsa2048 || key == tls::KeyType::rsa3072 || key == tls::KeyType::rsa4096;
-}
-
 std::vector<tls::KeyType> keys_for(Family family, int version) {
     std::vector<tls::KeyType> keys;
     for (tls::KeyType key : tls::kKeyTypes) {
-        const bool rsa = is_rsa(key);
+        const bool rsa = tls::is_rsa(key);
         if (family == Family::ecdhe_ecdsa ? rsa : !rsa) continue;
         // Ed25519 signatures exist from TLS 1.2 on.
         if (key == tls::KeyType::ed25519 && version < TLS1_2_VERSION) continue;

@@ -1,9 +1,9 @@
 #include "bench/pair.hpp"
 
-#include <time.h>
 
 #include <fmt/format.h>
 
+#include "bench/cpu_clock.hpp"
 #include "bench/contexts.hpp"
 #include "bench/negotiated.hpp"
 #include "util/error.hpp"
@@ -11,12 +11,6 @@
 
 namespace sslfeatures::bench {
 namespace {
-
-double thread_cpu_ns() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-}
 
 tls::Listener loopback_listener() {
     try {

@@ -38,7 +38,7 @@ int run_client(const ClientOptions& o) {
     if (o.report) {
         // Ask for a stapled OCSP response so the report can say whether one came.
         if (SSL_CTX_set_tlsext_status_type(ctx.get(), TLSEXT_STATUSTYPE_ocsp) != 1) {
-            throw Error(kFailure, "cannot ask for a stapled OCSP response: " + tls::openssl_error_text());
+            throw Error(kFailure, "cannot ask for a stapled OCSP response: " + openssl_error_text());
         }
     }
     const auto timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));

@@ -10,6 +10,8 @@
 #include <openssl/conf.h>
 #include <openssl/evp.h>
 #include <openssl/provider.h>
+
+#include "util/ossl_ptr.hpp"
 #endif
 
 namespace sslfeatures::reflect {
@@ -94,9 +96,8 @@ std::vector<Row> library_info() {
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
     rows.push_back(info("modulesdir", without_label(OpenSSL_version(OPENSSL_MODULES_DIR)),
                         "where provider modules are looked for"));
-    if (char* conf = CONF_get1_default_config_file(); conf != nullptr) {
-        rows.push_back(info("config_file", conf, "the default configuration file"));
-        OPENSSL_free(conf);
+    if (const OpensslPtr<char> conf(CONF_get1_default_config_file()); conf) {
+        rows.push_back(info("config_file", conf.get(), "the default configuration file"));
     }
 #endif
     rows.push_back(info("default_cert_file", X509_get_default_cert_file(),

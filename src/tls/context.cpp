@@ -135,9 +135,8 @@ void require_something_to_offer(SSL_CTX* ctx, const ContextOptions& o) {
     if (!ssl) throw Error(kFailure, "cannot create a TLS connection: " + openssl_error_text());
     // NULL when nothing is left (and only then): the versions allowed, and
     // within them the ciphers allowed, all at this security level.
-    STACK_OF(SSL_CIPHER)* usable = SSL_get1_supported_ciphers(ssl.get());
-    const bool any = usable != nullptr && sk_SSL_CIPHER_num(usable) > 0;
-    sk_SSL_CIPHER_free(usable);
+    const CipherStackPtr usable(SSL_get1_supported_ciphers(ssl.get()));
+    const bool any = usable && sk_SSL_CIPHER_num(usable.get()) > 0;
     ERR_clear_error();
     if (any) return;
     const std::string versions = o.protocol ? "-p " + protocol_name(*o.protocol) : "TLS 1.2 and newer";

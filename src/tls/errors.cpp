@@ -117,18 +117,6 @@ Error alert_error(SSL* ssl, int alert, const PeerMessages& messages, const std::
 
 }  // namespace
 
-std::string openssl_error_text() {
-    std::string text;
-    unsigned long e = 0;
-    while ((e = ERR_get_error()) != 0) {
-        const char* reason = ERR_reason_error_string(e);
-        const char* lib = ERR_lib_error_string(e);
-        text = fmt::format("{}{}", reason ? reason : fmt::format("error {:#x}", e),
-                           lib ? fmt::format(" ({})", lib) : "");
-    }
-    return text.empty() ? "no details" : text;
-}
-
 std::string first_error_reason(const char* fallback) {
     const unsigned long code = ERR_peek_error();
     const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;

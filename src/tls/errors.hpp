@@ -8,11 +8,10 @@
 #include <openssl/ssl.h>
 
 #include "util/error.hpp"
+#include "util/openssl_text.hpp"
 
 namespace sslfeatures::tls {
 
-// OpenSSL's error queue, drained, as "reason (library)"; "no details" if empty.
-std::string openssl_error_text();
 
 // The reason of the first error OpenSSL queued, as words ("no protocols
 // available"), or `fallback` when the queue is empty. Clears the queue.

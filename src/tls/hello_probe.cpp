@@ -57,9 +57,7 @@ std::string client_hello_bytes(SSL_CTX* ctx) {
     SSL_set_bio(client.get(), in.release(), out.release());  // the SSL owns both now
     SSL_set_connect_state(client.get());
     SSL_do_handshake(client.get());  // stops at once: nothing to read yet
-    char* data = nullptr;
-    const long len = BIO_get_mem_data(written, &data);
-    return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
+    return memory_bio_text(written);
 }
 
 // A server that accepts any version, so that version negotiation never stops

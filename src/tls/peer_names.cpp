@@ -21,11 +21,10 @@ std::string ip_text(const ASN1_OCTET_STRING* ip) {
 
 std::string asn1_text(const ASN1_STRING* s) {
     unsigned char* utf8 = nullptr;
-    int len = ASN1_STRING_to_UTF8(&utf8, s);
+    const int len = ASN1_STRING_to_UTF8(&utf8, s);
+    const OpensslPtr<unsigned char> owned(utf8);
     if (len < 0) return {};
-    std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
-    OPENSSL_free(utf8);
-    return out;
+    return std::string(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
 }
 
 }  // namespace
@@ -47,13 +46,13 @@ CertificateNames certificate_names(X509* cert) {
     for (int i = -1; (i = X509_NAME_get_index_by_NID(subject, NID_commonName, i)) >= 0;) {
         names.common_names.push_back(asn1_text(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i))));
     }
-    auto* sans = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
-    for (int i = 0; sans != nullptr && i < sk_GENERAL_NAME_num(sans); ++i) {
-        const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans, i);
+    const GeneralNamesPtr sans(
+        static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+    for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans.get()); ++i) {
+        const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans.get(), i);
         if (gn->type == GEN_DNS) names.dns.push_back(asn1_text(gn->d.dNSName));
         if (gn->type == GEN_IPADD) names.ips.push_back(ip_text(gn->d.iPAddress));
     }
-    GENERAL_NAMES_free(sans);
     return names;
 }
 

@@ -12,6 +12,7 @@
 
 #include "util/error.hpp"
 #include "tls/host_names.hpp"
+#include "util/openssl_text.hpp"
 
 namespace sslfeatures::tls {
 namespace {
@@ -39,20 +40,8 @@ const KeyTypeInfo& info(KeyType type) {
     throw Error(kFailure, "unknown key type (please report this)");
 }
 
-// OpenSSL's queued reasons on one line, oldest first; the queue is emptied.
-std::string openssl_errors() {
-    std::vector<std::string> reasons;
-    while (unsigned long code = ERR_get_error()) {
-        char text[256];
-        ERR_error_string_n(code, text, sizeof text);
-        reasons.emplace_back(text);
-    }
-    if (reasons.empty()) return "no reason given";
-    return fmt::format("{}", fmt::join(reasons, "; "));
-}
-
 [[noreturn]] void fail(std::string_view doing) {
-    throw Error(kFailure, fmt::format("cannot {}: {}", doing, openssl_errors()));
+    throw Error(kFailure, fmt::format("cannot {}: {}", doing, openssl_error_text()));
 }
 
 void check(bool ok, std::string_view doing) {
@@ -188,10 +177,6 @@ void sign(X509* cert, EVP_PKEY* issuer_key) {
           "sign the certificate");
 }
 
-bool is_rsa(KeyType type) {
-    return info(type).rsa_bits != 0;
-}
-
 // RSA keys can also carry TLS 1.2's RSA key exchange; others only sign.
 const char* leaf_key_usage(KeyType type) {
     return is_rsa(type) ? "critical,digitalSignature,keyEncipherment"
@@ -225,13 +210,11 @@ Issued make_leaf(X509* issuer, EVP_PKEY* issuer_key, KeyType type, const std::st
     return leaf;
 }
 
-std::string memory_text(BIO* bio) {
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio, &data);
-    return std::string(data, static_cast<std::size_t>(size));
-}
-
 }  // namespace
+
+bool is_rsa(KeyType type) {
+    return info(type).rsa_bits != 0;
+}
 
 std::string_view key_type_name(KeyType type) {
     return info(type).name;
@@ -292,14 +275,14 @@ bool is_valid_san_name(std::string_view name) {
 std::string to_pem(X509* cert) {
     BioPtr bio(check(BIO_new(BIO_s_mem()), "allocate a buffer"));
     check(PEM_write_bio_X509(bio.get(), cert) == 1, "write the certificate as PEM");
-    return memory_text(bio.get());
+    return memory_bio_text(bio.get());
 }
 
 std::string to_pem(EVP_PKEY* key) {
     BioPtr bio(check(BIO_new(BIO_s_mem()), "allocate a buffer"));
     check(PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1,
           "write the private key as PEM");
-    return memory_text(bio.get());
+    return memory_bio_text(bio.get());
 }
 
 }  // namespace sslfeatures::tls

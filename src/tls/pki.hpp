@@ -28,6 +28,8 @@ std::string_view key_type_name(KeyType type);
 std::optional<KeyType> parse_key_type(std::string_view name);
 // The names above joined with ", ", for error messages and help.
 std::string key_type_names();
+// RSA keys sign and can carry TLS 1.2's RSA key exchange; the others only sign.
+bool is_rsa(KeyType type);
 
 EvpPkeyPtr generate_key(KeyType type);
 

@@ -9,6 +9,7 @@
 #include <openssl/x509v3.h>
 
 #include "tls/host_names.hpp"
+#include "util/openssl_text.hpp"
 #include "tls/peer_names.hpp"
 
 namespace sslfeatures::tls {
@@ -16,16 +17,10 @@ namespace {
 
 // ---- reading the connection ------------------------------------------------------
 
-std::string bio_text(BIO* bio) {
-    char* data = nullptr;
-    long len = BIO_get_mem_data(bio, &data);
-    return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
-}
-
 std::string name_text(const X509_NAME* name) {
     BioPtr bio(BIO_new(BIO_s_mem()));
     X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253);
-    return bio_text(bio.get());
+    return memory_bio_text(bio.get());
 }
 
 std::string time_text(const ASN1_TIME* t) {
@@ -179,7 +174,7 @@ std::string peer_certificate_text(const Connection& conn) {
     if (!cert) return "(no peer certificate)\n";
     BioPtr bio(BIO_new(BIO_s_mem()));
     X509_print_ex(bio.get(), cert.get(), XN_FLAG_ONELINE, 0);
-    return bio_text(bio.get());
+    return memory_bio_text(bio.get());
 }
 
 }  // namespace sslfeatures::tls

@@ -37,6 +37,20 @@ using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, FreeWith<&X509_EXTENSIO
 using GeneralNamePtr = std::unique_ptr<GENERAL_NAME, FreeWith<&GENERAL_NAME_free>>;
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, FreeWith<&GENERAL_NAMES_free>>;
 using Asn1StringPtr = std::unique_ptr<ASN1_STRING, FreeWith<&ASN1_STRING_free>>;
+
+// Stack functions and OPENSSL_free are macros on some releases: no address
+// to give FreeWith, so these deleters call them.
+struct CipherStackFree {
+    void operator()(STACK_OF(SSL_CIPHER)* stack) const noexcept { sk_SSL_CIPHER_free(stack); }
+};
+using CipherStackPtr = std::unique_ptr<STACK_OF(SSL_CIPHER), CipherStackFree>;
+
+// Memory OpenSSL allocated for us.
+struct OpensslFree {
+    void operator()(void* p) const noexcept { OPENSSL_free(p); }
+};
+template <typename T>
+using OpensslPtr = std::unique_ptr<T, OpensslFree>;
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
 // 1.1.1 sets DHE parameters as a DH object; 3.0 deprecates the type.
 using DhPtr = std::unique_ptr<DH, FreeWith<&DH_free>>;
