@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/provider.h>
 
+#include "sslfeatures_config.hpp"
 #include "util/ossl_ptr.hpp"
 #endif
 
@@ -127,6 +128,20 @@ std::string version_mismatch() {
 
 bool version_mismatch_is_serious() {
     return major_minor(OPENSSL_VERSION_NUMBER) != major_minor(OpenSSL_version_num());
+}
+
+nlohmann::ordered_json document_head(std::string_view schema, int schema_version) {
+    nlohmann::ordered_json doc;
+    doc["schema"] = schema;
+    doc["schema_version"] = schema_version;
+    doc["tool"] = {{"name", "sslfeatures"}, {"version", SSLFEATURES_VERSION}};
+    doc["openssl"] = {
+        {"headers", OPENSSL_VERSION_TEXT},
+        {"headers_number", static_cast<std::uint64_t>(OPENSSL_VERSION_NUMBER)},
+        {"library", OpenSSL_version(OPENSSL_VERSION)},
+        {"library_number", static_cast<std::uint64_t>(OpenSSL_version_num())},
+    };
+    return doc;
 }
 
 }  // namespace sslfeatures::reflect

@@ -6,7 +6,7 @@
 #include <openssl/opensslv.h>
 
 #include "render/features_layout.hpp"
-#include "sslfeatures_config.hpp"
+#include "reflect/library_info.hpp"
 
 namespace sslfeatures::render {
 namespace {
@@ -67,16 +67,7 @@ std::vector<std::pair<std::string, Format>> named_formats() {
 }
 
 nlohmann::ordered_json to_json(const reflect::Catalogue& catalogue) {
-    nlohmann::ordered_json doc;
-    doc["schema"] = kFeaturesSchema;
-    doc["schema_version"] = kFeaturesSchemaVersion;
-    doc["tool"] = {{"name", "sslfeatures"}, {"version", SSLFEATURES_VERSION}};
-    doc["openssl"] = {
-        {"headers", OPENSSL_VERSION_TEXT},
-        {"headers_number", static_cast<std::uint64_t>(OPENSSL_VERSION_NUMBER)},
-        {"library", OpenSSL_version(OPENSSL_VERSION)},
-        {"library_number", static_cast<std::uint64_t>(OpenSSL_version_num())},
-    };
+    nlohmann::ordered_json doc = reflect::document_head(kFeaturesSchema, kFeaturesSchemaVersion);
     auto& sections = doc["sections"] = nlohmann::ordered_json::array();
     for (const auto& section : catalogue.sections) {
         nlohmann::ordered_json s;

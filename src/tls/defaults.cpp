@@ -4,10 +4,7 @@
 
 #include <fmt/format.h>
 
-#include <openssl/crypto.h>
-#include <openssl/opensslv.h>
-
-#include "sslfeatures_config.hpp"
+#include "reflect/library_info.hpp"
 #include "tls/context.hpp"
 #include "tls/errors.hpp"
 #include "tls/versions.hpp"
@@ -179,16 +176,7 @@ std::vector<DefaultsPart> live_defaults_parts() {
 }
 
 nlohmann::ordered_json defaults_json(const std::vector<DefaultsPart>& parts, const BitNamer& namer) {
-    Json doc;
-    doc["schema"] = kDefaultsSchema;
-    doc["schema_version"] = kDefaultsSchemaVersion;
-    doc["tool"] = {{"name", "sslfeatures"}, {"version", SSLFEATURES_VERSION}};
-    doc["openssl"] = {
-        {"headers", OPENSSL_VERSION_TEXT},
-        {"headers_number", static_cast<std::uint64_t>(OPENSSL_VERSION_NUMBER)},
-        {"library", OpenSSL_version(OPENSSL_VERSION)},
-        {"library_number", static_cast<std::uint64_t>(OpenSSL_version_num())},
-    };
+    Json doc = reflect::document_head(kDefaultsSchema, kDefaultsSchemaVersion);
     for (const DefaultsPart& part : parts) doc[part.id] = part_json(part.facts, namer);
     return doc;
 }
