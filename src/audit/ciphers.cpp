@@ -87,24 +87,10 @@ std::vector<Cipher> known_ciphers() {
     return ciphers;
 }
 
-std::vector<int> stream_protocol_versions() {
-    std::vector<int> versions;
-#ifdef SSL3_VERSION
-    versions.push_back(SSL3_VERSION);
-#endif
-    versions.push_back(TLS1_VERSION);
-    versions.push_back(TLS1_1_VERSION);
-    versions.push_back(TLS1_2_VERSION);
-#ifdef TLS1_3_VERSION
-    versions.push_back(TLS1_3_VERSION);
-#endif
-    return versions;
-}
-
 std::vector<ProtocolCiphers> ciphers_per_protocol() {
     std::vector<ProtocolCiphers> out;
     SslCtxPtr ctx = new_ctx();
-    for (int version : stream_protocol_versions()) {
+    for (int version : tls::stream_protocol_versions()) {
         SslPtr ssl = new_ssl(ctx.get());
         ProtocolCiphers entry{tls::protocol_name(version), {}};
         // A version the build left out refuses to be pinned: it enables nothing.

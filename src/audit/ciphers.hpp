@@ -15,7 +15,4 @@ std::vector<Cipher> known_ciphers();
 // ciphers a context with the library's defaults enables when pinned to it.
 std::vector<ProtocolCiphers> ciphers_per_protocol();
 
-// The stream protocol versions the headers define, oldest first.
-std::vector<int> stream_protocol_versions();
-
 }  // namespace sslfeatures::audit

@@ -76,7 +76,7 @@ std::vector<ProtocolResult> probe_protocols() {
         leaves.emplace_back(key, tls::issue_leaf(ca, key, kHost, {kHost}));
     }
     std::vector<ProtocolResult> results;
-    for (int version : stream_protocol_versions()) {
+    for (int version : tls::stream_protocol_versions()) {
         ProtocolResult result{tls::protocol_name(version), version, {}};
         for (const auto& [key, leaf] : leaves) {
             ProtocolResult::Attempt a = attempt(version, ca, leaf);

@@ -6,6 +6,7 @@
 #include <openssl/objects.h>
 
 #include "bench/fixture.hpp"
+#include "tls/versions.hpp"
 
 namespace sslfeatures::bench {
 namespace {
@@ -47,7 +48,7 @@ void pin(SSL_CTX* ctx, const Case& c, bool server) {
     if (c.seclevel0) SSL_CTX_set_security_level(ctx, 0);
     if (SSL_CTX_set_min_proto_version(ctx, c.version) != 1 ||
         SSL_CTX_set_max_proto_version(ctx, c.version) != 1) {
-        setup_failed(fmt::format("pin {}", protocol_id(c.version)));
+        setup_failed(fmt::format("pin {}", tls::protocol_id(c.version)));
     }
     const bool tls13 = c.version == TLS1_3_VERSION;
     if (tls13 ? SSL_CTX_set_ciphersuites(ctx, c.cipher.c_str()) != 1

@@ -14,6 +14,7 @@
 #include "util/error.hpp"
 #include "reflect/groups.hpp"
 #include "util/ossl_ptr.hpp"
+#include "tls/versions.hpp"
 
 namespace sslfeatures::bench {
 namespace {
@@ -124,7 +125,7 @@ struct Builder {
     Matrix matrix;
 
     bool selected(const Case& c, const Suite& suite) const {
-        return matches(selection.protocols, protocol_id(c.version)) &&
+        return matches(selection.protocols, tls::protocol_id(c.version)) &&
                matches(selection.ciphers, suite.name, suite.standard_name) &&
                matches(selection.keys, tls::key_type_name(c.key)) &&
                matches(selection.groups, c.group) && matches(selection.modes, mode_name(c.mode));
@@ -202,8 +203,8 @@ struct Builder {
             older(TLS1_2_VERSION, library_suites().tls12);
         }
         for (int version : {TLS1_1_VERSION, TLS1_VERSION}) {
-            if (!matches(selection.protocols, protocol_id(version))) continue;
-            const std::string pattern = fmt::format("{}@seclevel0/*/*/*/*", protocol_id(version));
+            if (!matches(selection.protocols, tls::protocol_id(version))) continue;
+            const std::string pattern = fmt::format("{}@seclevel0/*/*/*/*", tls::protocol_id(version));
             if (!compiled_in(version)) {
                 skip(pattern, "not built into this library");
             } else if (std::string why = negotiation_failure(version); !why.empty()) {
@@ -265,32 +266,15 @@ const Group* find_group(std::string_view id) {
     return nullptr;
 }
 
-std::string_view protocol_id(int version) {
-    switch (version) {
-        case TLS1_3_VERSION: return "tls1.3";
-        case TLS1_2_VERSION: return "tls1.2";
-        case TLS1_1_VERSION: return "tls1.1";
-        case TLS1_VERSION: return "tls1.0";
-        default: return "unknown";
-    }
-}
-
-std::optional<int> parse_protocol_id(std::string_view id) {
-    for (int version : kVersions) {
-        if (protocol_id(version) == id) return version;
-    }
-    return std::nullopt;
-}
-
 std::string Case::name() const {
-    return fmt::format("{}{}/{}/{}/{}/{}", protocol_id(version), seclevel0 ? "@seclevel0" : "", cipher,
+    return fmt::format("{}{}/{}/{}/{}/{}", tls::protocol_id(version), seclevel0 ? "@seclevel0" : "", cipher,
                        tls::key_type_name(key), group, mode_name(mode));
 }
 
 Choices available_choices() {
     Choices c;
     for (int version : kVersions) {
-        if (compiled_in(version)) c.protocols.emplace_back(protocol_id(version));
+        if (compiled_in(version)) c.protocols.emplace_back(tls::protocol_id(version));
     }
     for (const Suite& s : library_suites().tls13) c.ciphers.push_back(s.name);
     for (const Suite& s : library_suites().tls12) c.ciphers.push_back(s.name);

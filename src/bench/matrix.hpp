@@ -51,9 +51,6 @@ struct Skipped {
     std::string reason;
 };
 
-// "tls1.3" ... "tls1.0"; nullopt when unknown.
-std::string_view protocol_id(int version);
-std::optional<int> parse_protocol_id(std::string_view id);
 
 // What the user asked for; an empty list selects everything.
 struct Selection {

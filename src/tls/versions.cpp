@@ -31,4 +31,35 @@ std::optional<int> parse_protocol(std::string_view name) {
 
 std::string_view protocol_choices() { return "TLSv1, TLSv1.1, TLSv1.2, TLSv1.3"; }
 
+std::string_view protocol_id(int version) {
+    switch (version) {
+        case TLS1_3_VERSION: return "tls1.3";
+        case TLS1_2_VERSION: return "tls1.2";
+        case TLS1_1_VERSION: return "tls1.1";
+        case TLS1_VERSION: return "tls1.0";
+        default: return "unknown";
+    }
+}
+
+std::optional<int> parse_protocol_id(std::string_view id) {
+    for (int version : {TLS1_3_VERSION, TLS1_2_VERSION, TLS1_1_VERSION, TLS1_VERSION}) {
+        if (protocol_id(version) == id) return version;
+    }
+    return std::nullopt;
+}
+
+std::vector<int> stream_protocol_versions() {
+    std::vector<int> versions;
+#ifdef SSL3_VERSION
+    versions.push_back(SSL3_VERSION);
+#endif
+    versions.push_back(TLS1_VERSION);
+    versions.push_back(TLS1_1_VERSION);
+    versions.push_back(TLS1_2_VERSION);
+#ifdef TLS1_3_VERSION
+    versions.push_back(TLS1_3_VERSION);
+#endif
+    return versions;
+}
+
 }  // namespace sslfeatures::tls

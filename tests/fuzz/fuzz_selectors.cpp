@@ -49,7 +49,7 @@ void check_name_parsers(const std::string& value) {
         finding("key type name does not parse back", value);
     }
     if (auto version = tls::parse_protocol(value);
-        version && bench::parse_protocol_id(bench::protocol_id(*version)) != version) {
+        version && tls::parse_protocol_id(tls::protocol_id(*version)) != version) {
         finding("protocol does not parse back", value);
     }
     if (const bench::Group* g = bench::find_group(value); g && g->id != value) finding("find_group", value);
