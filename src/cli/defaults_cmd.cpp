@@ -3,7 +3,6 @@
 // contexts, and the library's bare TLS_method() context beside them, each read
 // back from the live SSL_CTX rather than restated from our own constants.
 #include <memory>
-#include <ranges>
 #include <string>
 #include <vector>
 
@@ -47,7 +46,7 @@ int run_defaults(const DefaultsOptions& options) {
 Runner setup_defaults(CLI::App& sub) {
     auto options = std::make_shared<DefaultsOptions>();
     sub.add_option("-f,--format", options->format,
-                   fmt::format("Output format: {} (default text)", fmt::join(std::views::keys(kFormats), ", ")))
+                   fmt::format("Output format: {} (default text)", fmt::join(words_of(kFormats), ", ")))
         ->transform(named_value("format", "formats", kFormats, "FORMAT"))
         ->type_name("TEXT");
     sub.add_option("-o,--output", options->output,

@@ -2,7 +2,6 @@
 // each side a snapshot file, `live`, or a reference table. Exit codes as
 // diff(1): 0 equal, 1 different, 2 trouble.
 #include <memory>
-#include <ranges>
 #include <set>
 #include <string>
 #include <vector>
@@ -71,7 +70,7 @@ Runner setup_diff(CLI::App& sub) {
     sub.add_option("OLD", options->old_source, "The old side: " + sources)->required();
     sub.add_option("NEW", options->new_source, "The new side: " + sources)->required();
     sub.add_option("-f,--format", options->format,
-                   fmt::format("Output format: {} (default text)", fmt::join(std::views::keys(kFormats), ", ")))
+                   fmt::format("Output format: {} (default text)", fmt::join(words_of(kFormats), ", ")))
         ->transform(named_value("format", "formats", kFormats, "FORMAT"))
         ->type_name("TEXT");
     sub.add_option("--ignore", options->ignore, "Leave this part out (repeatable); `machine` ignores paths, "

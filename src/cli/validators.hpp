@@ -51,11 +51,20 @@ inline CLI::Validator one_of(std::string kind, std::string plural, const std::ve
 // by CLI::Transformer), refused in known_word's words. Give it to
 // ->transform(): ->check() would throw the new value away. The option wants
 // ->type_name("TEXT"), the word the user types, where CLI11's help says ENUM.
+// The words of a word-to-value table, in its order. (std::views::keys would
+// do, but clang 14, the sanitizer build's compiler, cannot compile libstdc++
+// 12's views.)
+template <typename T>
+std::vector<std::string> words_of(const std::vector<std::pair<std::string, T>>& names) {
+    std::vector<std::string> words;
+    for (const auto& [name, value] : names) words.push_back(name);
+    return words;
+}
+
 template <typename T>
 CLI::Validator named_value(std::string kind, std::string plural,
                            const std::vector<std::pair<std::string, T>>& names, std::string type_name) {
-    std::vector<std::string> choices;
-    for (const auto& [name, value] : names) choices.push_back(name);
+    std::vector<std::string> choices = words_of(names);
     return detail::checked_by(CLI::IsMember(choices) & CLI::Transformer(names), std::move(kind), std::move(plural),
                               choices, std::move(type_name));
 }
