@@ -140,13 +140,12 @@ void require_something_to_offer(SSL_CTX* ctx, const ContextOptions& o) {
     ERR_clear_error();
     if (any) return;
     const std::string versions = o.protocol ? "-p " + protocol_name(*o.protocol) : "TLS 1.2 and newer";
-    throw Error(kUsage,
-                     fmt::format("no cipher in '{}' can be used with {} at security level {} (the default "
-                                 "list holds TLS 1.2's AEAD suites only; for TLS 1.0 and 1.1 name CBC suites, "
-                                 "e.g. --cipher 'ECDHE+AES+SHA1', and add ':@SECLEVEL=0' where the level "
-                                 "forbids them)",
-                                 o.cipher_list.empty() ? kSecureCipherList : o.cipher_list, versions,
-                                 SSL_CTX_get_security_level(ctx)));
+    throw Error(kUsage, fmt::format("no cipher in '{}' can be used with {} at security level {} (the default "
+                                    "list holds TLS 1.2's AEAD suites only; for TLS 1.0 and 1.1 name CBC "
+                                    "suites, e.g. --cipher 'ECDHE+AES+SHA1', and add ':@SECLEVEL=0' where "
+                                    "the level forbids them)",
+                                    o.cipher_list.empty() ? kSecureCipherList : o.cipher_list, versions,
+                                    SSL_CTX_get_security_level(ctx)));
 }
 
 // The server picks the first of its own ALPN protocols that the client offers.
