@@ -10,10 +10,10 @@
 #include <openssl/conf.h>
 #include <openssl/evp.h>
 #include <openssl/provider.h>
+#endif
 
 #include "sslfeatures_config.hpp"
 #include "util/ossl_ptr.hpp"
-#endif
 
 namespace sslfeatures::reflect {
 namespace {
