@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -99,25 +100,20 @@ struct Writer {
     }
 };
 
-// A snapshot the diff writer can read, made once.
-const std::string& snapshot_file() {
-    static TempDir dir;
-    static const std::string path = [] {
-        const std::string p = dir.path() + "/snapshot.json";
-        Result r = run_tool({"snapshot", "-o", p});
-        EXPECT_EQ(r.exit_code, 0) << r.err;
-        return p;
-    }();
-    return path;
-}
+// A snapshot the diff writer can read, made once per suite by the fixture.
+struct SnapshotFile {
+    TempDir dir;
+    std::string path = dir.path() + "/snapshot.json";
+    Result made = run_tool({"snapshot", "-o", path});
+};
 
-std::vector<Writer> single_file_writers() {
+std::vector<Writer> single_file_writers(const std::string& snapshot) {
     return {
         {"features", {"features", "-o", "@"}},
         {"features_json", {"features", "-f", "json", "-o", "@"}},
         {"defaults", {"defaults", "-o", "@"}},
         {"snapshot", {"snapshot", "-o", "@"}},
-        {"diff", {"diff", snapshot_file(), snapshot_file(), "-o", "@"}},
+        {"diff", {"diff", snapshot, snapshot, "-o", "@"}},
     };
 }
 
@@ -130,17 +126,38 @@ void expect_one_line_naming(const Result& r, const std::string& path, const std:
     EXPECT_EQ(r.out, "");
 }
 
-class Files : public ::testing::Test {
+// Tests that run every single-file writer; a failed snapshot fails each of
+// them with its message.
+class WithWriters : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { snapshot_ = std::make_unique<SnapshotFile>(); }
+    static void TearDownTestSuite() { snapshot_.reset(); }
+    void SetUp() override {
+        ASSERT_EQ(snapshot_->made.exit_code, 0) << "sslfeatures snapshot failed: " << snapshot_->made.err;
+    }
+    static std::vector<Writer> writers() { return single_file_writers(snapshot_->path); }
+
+  private:
+    static inline std::unique_ptr<SnapshotFile> snapshot_;
+};
+
+// Tests on a tmpfs of their own (full, read-only).
+class Files : public WithWriters {
   protected:
     void SetUp() override {
+        WithWriters::SetUp();
+        if (HasFatalFailure()) return;
         if (!namespaces_work()) GTEST_SKIP() << "cannot mount a tmpfs in a private mount namespace here (unshare -m)";
     }
 };
 
+using FilesAnywhere = WithWriters;
+
 // Each single-file writer against an old file on the mount: one line with
 // the system's reason, and the old file alone, byte for byte.
-void expect_every_writer_keeps_the_old_file(Mount mount, const std::string& reason) {
-    for (const Writer& w : single_file_writers()) {
+void expect_every_writer_keeps_the_old_file(const std::vector<Writer>& writers, Mount mount,
+                                            const std::string& reason) {
+    for (const Writer& w : writers) {
         SCOPED_TRACE(w.name);
         TempDir mount_point;
         const std::string path = mount_point.path() + "/out";
@@ -151,11 +168,11 @@ void expect_every_writer_keeps_the_old_file(Mount mount, const std::string& reas
 }
 
 TEST_F(Files, AFullDiskLeavesTheOldFileAsItWasAndNoTemporary) {
-    expect_every_writer_keeps_the_old_file(Mount::full, "No space left on device");
+    expect_every_writer_keeps_the_old_file(writers(), Mount::full, "No space left on device");
 }
 
 TEST_F(Files, AReadOnlyDirectoryLeavesTheOldFileAsItWas) {
-    expect_every_writer_keeps_the_old_file(Mount::read_only, "Read-only file system");
+    expect_every_writer_keeps_the_old_file(writers(), Mount::read_only, "Read-only file system");
 }
 
 TEST_F(Files, ThePkiFilesLandTogetherOrNotAtAll) {
@@ -194,8 +211,8 @@ TEST_F(Files, ABenchReportAndItsChartLandTogetherOrNotAtAll) {
     EXPECT_TRUE(ro.files.empty());
 }
 
-TEST(FilesAnywhere, AMissingParentIsOneLineAndNoFile) {
-    for (const Writer& w : single_file_writers()) {
+TEST_F(FilesAnywhere, AMissingParentIsOneLineAndNoFile) {
+    for (const Writer& w : writers()) {
         SCOPED_TRACE(w.name);
         TempDir dir;
         const std::string path = dir.path() + "/missing/out";

@@ -302,9 +302,9 @@ TEST(Pki, DefaultKeyIsRsa2048) {
 }
 
 // Both dates, read back by openssl, against the clock around the run.
-void expect_validity(const std::string& dir, long days) {
+void expect_validity(const std::string& dir, long days, const std::string& days_text) {
     const std::time_t before = std::time(nullptr);
-    make_pki(dir, {"--key", "ecdsa-p256", "--days", std::to_string(days)});
+    make_pki(dir, {"--key", "ecdsa-p256", "--days", days_text});
     const std::time_t after = std::time(nullptr);
     for (const std::string file : {"/ca.crt", "/localhost.pem"}) {
         Result r = openssl({"x509", "-in", dir + file, "-noout", "-startdate", "-enddate"});
@@ -324,8 +324,11 @@ void expect_validity(const std::string& dir, long days) {
 TEST(Pki, ValidityFollowsDays) {
     for (long days : {1L, 30L, 36500L}) {
         TempDir tmp;
-        expect_validity(tmp.path(), days);
+        expect_validity(tmp.path(), days, std::to_string(days));
     }
+    // Leading zeros are decimal, as a person means them (not octal: 8 days).
+    TempDir zeros;
+    expect_validity(zeros.path(), 10, "010");
     // And without --days, 365 days.
     TempDir tmp;
     const std::time_t before = std::time(nullptr);

@@ -2,6 +2,7 @@
 // and s_client, Python's ssl module and GnuTLS. Certificates come from the
 // openssl command-line tool (support/certs), not from our own code.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <map>
@@ -16,6 +17,7 @@
 #include "support/certs.hpp"
 #include "support/openssl_cli.hpp"
 #include "support/process.hpp"
+#include "support/text.hpp"
 
 namespace sslfeatures::testing {
 namespace {
@@ -236,7 +238,9 @@ class KeyedCerts {
         for (const auto& [kind, genpkey] : std::vector<std::pair<std::string, std::vector<std::string>>>{
                  {"rsa", {"-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"}},
                  {"rsa-pss", {"-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048"}},
-                 {"ed25519", {"-algorithm", "ED25519"}}}) {
+                 {"ed25519", {"-algorithm", "ED25519"}},
+                 {"ed448", {"-algorithm", "ED448"}},
+                 {"p521", {"-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521"}}}) {
             pem_[kind] = make(kind, genpkey);
         }
         pem_["ec"] = certs().localhost;
@@ -315,6 +319,37 @@ INSTANTIATE_TEST_SUITE_P(
                       "ecdsa_secp384r1_sha384 (0x0503)"},
         SignatureCase{"ed25519_tls13", "ed25519", "TLSv1.3", "ed25519", "ed25519 (0x0807)"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// The chain line names the server's key as `openssl x509 -text` describes it,
+// in our key vocabulary: algorithm, then size (RSA) or curve (ECDSA).
+std::string key_name_from_x509_text(const std::string& pem) {
+    const Result r = run({"openssl", "x509", "-noout", "-text", "-in", pem});
+    std::smatch algorithm, bits, curve;
+    std::regex_search(r.out, algorithm, std::regex(R"(Public Key Algorithm: (\S+))"));
+    std::regex_search(r.out, bits, std::regex(R"(Public-Key: \((\d+) bit\))"));
+    std::regex_search(r.out, curve, std::regex(R"(NIST CURVE: P-(\d+))"));
+    const std::string a = algorithm[1].str();
+    if (a == "rsaEncryption") return "rsa-" + bits[1].str();
+    if (a == "rsassaPss") return "rsa-pss-" + bits[1].str();
+    if (a == "id-ecPublicKey") return "ecdsa-p" + curve[1].str();
+    if (a == "ED25519" || a == "ED448") return a == "ED25519" ? "ed25519" : "ed448";
+    return "<" + a + " not known to this test>";
+}
+
+TEST(ChainKey, IsNamedAsOpensslDescribesTheCertificate) {
+    for (const char* kind : {"rsa", "rsa-pss", "ec", "p521", "ed25519", "ed448"}) {
+        OpensslServer server(KeyedCerts::get(kind), {});
+        ASSERT_FALSE(server.port.empty()) << server.proc.output();
+        Result r = client({"localhost", server.port, "-a", certs().ca, "--report", "-f", "json"});
+        ASSERT_EQ(r.exit_code, 0) << kind << r.err;
+        std::string key = "<no report line>";
+        for (const std::string& line : split_nonempty(r.out, '\n')) {
+            const auto j = nlohmann::json::parse(line);
+            if (j.at("type") == "report") key = j.at("chain").at(0).at("key").get<std::string>();
+        }
+        EXPECT_EQ(key, key_name_from_x509_text(KeyedCerts::get(kind))) << kind;
+    }
+}
 
 // TLS 1.0 and 1.1 sign with RSA over MD5 and SHA-1 joined (RFC 4346, 7.4.3):
 // no code point exists, and the trace names none.

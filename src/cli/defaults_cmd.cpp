@@ -36,7 +36,7 @@ int run_defaults(const DefaultsOptions& options) {
     const std::vector<tls::DefaultsPart> parts = tls::live_defaults_parts();
     const tls::BitNamer namer;
     emit(options.format == Format::json ? tls::defaults_json(parts, namer).dump(2) + "\n"
-                                        : render::defaults_text(parts, namer),
+                                        : fmt::format("{}", render::DefaultsText{parts, namer}),
          options.output);
     return kOk;
 }

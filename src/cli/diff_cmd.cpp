@@ -45,10 +45,10 @@ audit::Loaded load(const std::string& spec) {
 std::string render(const audit::Diff& diff, Format format) {
     switch (format) {
         case Format::json: return render::diff_json(diff).dump(2) + "\n";
-        case Format::markdown: return render::diff_markdown(diff);
+        case Format::markdown: return fmt::format("{}", render::DiffMarkdown{diff});
         case Format::text: break;
     }
-    return render::diff_text(diff);
+    return fmt::format("{}", render::DiffText{diff});
 }
 
 int run_diff(const DiffOptions& options) {

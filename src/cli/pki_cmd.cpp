@@ -133,7 +133,8 @@ std::vector<std::pair<std::string, tls::KeyType>> named_key_types() {
 }
 
 // Stricter than CLI::Range, which reads numbers as strtoll(…, 0) does:
-// "0x10" would be 16 days.
+// "0x10" would be 16 days and "010" 8. The text is replaced by the decimal
+// number it was read as, so CLI11's own conversion agrees.
 CLI::Validator days_validator() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
@@ -141,6 +142,7 @@ CLI::Validator days_validator() {
             const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), days);
             if (ec == std::errc{} && end == text.data() + text.size() && days >= 1 &&
                 days <= kMaxDays) {
+                text = std::to_string(days);
                 return {};
             }
             return fmt::format("invalid number of days '{}'; valid: a whole number from 1 to {}",
@@ -181,7 +183,7 @@ Runner setup_pki(CLI::App& sub) {
     sub.add_option("--days", options->days,
                    fmt::format("Days both certificates stay valid: 1 to {} (default 365)",
                                kMaxDays))
-        ->check(days_validator());
+        ->transform(days_validator());
     sub.add_flag("--force", options->force, "Replace ca.crt, ca.key and localhost.pem if present");
     return [options] { return run_pki(*options); };
 }

@@ -86,7 +86,7 @@ void print_report(const tls::Connection& conn, const tls::ReportContext& ctx, co
         if (o.verbose) j["peer_certificate_text"] = tls::peer_certificate_text(conn);
         print_out(json_line(j));
     } else {
-        print_out(render::report_text(report) + (o.verbose ? tls::peer_certificate_text(conn) : ""));
+        print_out(fmt::format("{}{}", render::ReportText{report}, o.verbose ? tls::peer_certificate_text(conn) : ""));
     }
 }
 

@@ -69,6 +69,25 @@ std::string chain_text(const std::vector<ChainCertificate>& chain) {
     return out;
 }
 
+std::string report_text(const ConnectionReport& r) {
+    std::string out = chapter_text(r);
+    // Beyond test_tls.py.
+    out += line("Key-exchange group", none_or(r.group));
+    // One item: a scheme never parts from its code point when the line wraps.
+    out += dotted_items("Peer signature algorithm",
+                                {r.peer_signature ? fmt::format("{}", *r.peer_signature) : "none"});
+    out += line("ALPN protocol", none_or(r.alpn));
+    out += line("Server name indication (SNI)", none_or(r.sni));
+    out += line("Session resumed", yes_no(r.resumed));
+    out += line("Extended master secret", ems_text(r));
+    if (r.asked_for_ocsp) {
+        out += line("OCSP staple", r.ocsp_staple_bytes ? fmt::format("{} bytes", *r.ocsp_staple_bytes) : "none");
+    }
+    out += chain_text(r.chain);
+    out += line("Handshake time", fmt::format("{:.2f} ms", r.handshake_ms));
+    return out;
+}
+
 // ---- JSON -----------------------------------------------------------------------------
 
 Json optional_json(const std::optional<std::string>& value) { return value ? Json(*value) : Json(nullptr); }
@@ -109,24 +128,6 @@ void add_chapter_json(Json& j, const ConnectionReport& r) {
 
 }  // namespace
 
-std::string report_text(const ConnectionReport& r) {
-    std::string out = chapter_text(r);
-    // Beyond test_tls.py.
-    out += line("Key-exchange group", none_or(r.group));
-    // One item: a scheme never parts from its code point when the line wraps.
-    out += dotted_items("Peer signature algorithm",
-                                {r.peer_signature ? fmt::format("{}", *r.peer_signature) : "none"});
-    out += line("ALPN protocol", none_or(r.alpn));
-    out += line("Server name indication (SNI)", none_or(r.sni));
-    out += line("Session resumed", yes_no(r.resumed));
-    out += line("Extended master secret", ems_text(r));
-    if (r.asked_for_ocsp) {
-        out += line("OCSP staple", r.ocsp_staple_bytes ? fmt::format("{} bytes", *r.ocsp_staple_bytes) : "none");
-    }
-    out += chain_text(r.chain);
-    out += line("Handshake time", fmt::format("{:.2f} ms", r.handshake_ms));
-    return out;
-}
 
 nlohmann::ordered_json report_json(const ConnectionReport& r) {
     Json j;
@@ -150,3 +151,8 @@ nlohmann::ordered_json endpoint_json(const Endpoint& endpoint) {
 }
 
 }  // namespace sslfeatures::render
+
+fmt::format_context::iterator fmt::formatter<sslfeatures::render::ReportText>::format(
+    const sslfeatures::render::ReportText& text, fmt::format_context& ctx) const {
+    return fmt::format_to(ctx.out(), "{}", sslfeatures::render::report_text(text.report));
+}

@@ -138,10 +138,11 @@ std::string part_text(const DefaultsPart& part, const BitNamer& namer) {
 
 }  // namespace
 
-std::string defaults_text(const std::vector<DefaultsPart>& parts, const BitNamer& namer) {
-    std::string out = "\n";  // as the features table starts
-    for (const DefaultsPart& part : parts) out += part_text(part, namer);
-    return out + OpenSSL_version(OPENSSL_VERSION) + "\n";
-}
-
 }  // namespace sslfeatures::render
+
+fmt::format_context::iterator fmt::formatter<sslfeatures::render::DefaultsText>::format(
+    const sslfeatures::render::DefaultsText& text, fmt::format_context& ctx) const {
+    auto out = fmt::format_to(ctx.out(), "\n");  // as the features table starts
+    for (const auto& part : text.parts) out = fmt::format_to(out, "{}", sslfeatures::render::part_text(part, text.namer));
+    return fmt::format_to(out, "{}\n", OpenSSL_version(OPENSSL_VERSION));
+}

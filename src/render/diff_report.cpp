@@ -84,29 +84,6 @@ std::string cell(std::string_view text) {
 
 }  // namespace
 
-std::string diff_text(const audit::Diff& diff) {
-    std::string out = fmt::format("\nold: {}\nnew: {}\n\n", side_text(diff.old_side), side_text(diff.new_side));
-    for (const auto& section : diff.sections) {
-        out += center(" " + section.title + " ", kLineWidth, '-') + "\n";
-        for (const auto& change : section.changes) out += change_text(change);
-        out += "\n";
-    }
-    return out + summary(diff) + "\n";
-}
-
-std::string diff_markdown(const audit::Diff& diff) {
-    std::string out = fmt::format("# sslfeatures diff\n\n- old: `{}`\n- new: `{}`\n- {}\n",
-                                  side_text(diff.old_side), side_text(diff.new_side), summary(diff));
-    for (const auto& section : diff.sections) {
-        out += fmt::format("\n## {}\n\n| change | name | old | new | note |\n|---|---|---|---|---|\n", section.title);
-        for (const auto& c : section.changes) {
-            out += fmt::format("| {} | `{}` | {} | {} | {} |\n", change_kind_name(c.kind), cell(c.name),
-                               cell(c.old_text), cell(c.new_text), cell(c.note));
-        }
-    }
-    return out;
-}
-
 nlohmann::ordered_json diff_json(const audit::Diff& diff) {
     using Json = nlohmann::ordered_json;
     auto side = [](const audit::Side& s) { return Json{{"source", s.source}, {"library", s.library}}; };
@@ -139,3 +116,36 @@ nlohmann::ordered_json diff_json(const audit::Diff& diff) {
 }
 
 }  // namespace sslfeatures::render
+
+using sslfeatures::render::DiffMarkdown;
+using sslfeatures::render::DiffText;
+
+fmt::format_context::iterator fmt::formatter<DiffText>::format(const DiffText& text, fmt::format_context& ctx) const {
+    namespace r = sslfeatures::render;
+    const auto& diff = text.diff;
+    auto out = fmt::format_to(ctx.out(), "\nold: {}\nnew: {}\n\n", r::side_text(diff.old_side),
+                              r::side_text(diff.new_side));
+    for (const auto& section : diff.sections) {
+        out = fmt::format_to(out, "{}\n", r::center(" " + section.title + " ", r::kLineWidth, '-'));
+        for (const auto& change : section.changes) out = fmt::format_to(out, "{}", r::change_text(change));
+        out = fmt::format_to(out, "\n");
+    }
+    return fmt::format_to(out, "{}\n", r::summary(diff));
+}
+
+fmt::format_context::iterator fmt::formatter<DiffMarkdown>::format(const DiffMarkdown& text,
+                                                                   fmt::format_context& ctx) const {
+    namespace r = sslfeatures::render;
+    const auto& diff = text.diff;
+    auto out = fmt::format_to(ctx.out(), "# sslfeatures diff\n\n- old: `{}`\n- new: `{}`\n- {}\n",
+                              r::side_text(diff.old_side), r::side_text(diff.new_side), r::summary(diff));
+    for (const auto& section : diff.sections) {
+        out = fmt::format_to(out, "\n## {}\n\n| change | name | old | new | note |\n|---|---|---|---|---|\n",
+                             section.title);
+        for (const auto& c : section.changes) {
+            out = fmt::format_to(out, "| {} | `{}` | {} | {} | {} |\n", sslfeatures::audit::change_kind_name(c.kind), r::cell(c.name),
+                                 r::cell(c.old_text), r::cell(c.new_text), r::cell(c.note));
+        }
+    }
+    return out;
+}

@@ -3,6 +3,8 @@
 // "Snapshots and diffs").
 #pragma once
 
+#include "render/plain_formatter.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -15,8 +17,25 @@ namespace sslfeatures::render {
 inline constexpr std::string_view kDiffSchema = "sslfeatures/diff";
 inline constexpr int kDiffSchemaVersion = 1;
 
-std::string diff_text(const audit::Diff& diff);
-std::string diff_markdown(const audit::Diff& diff);
+// Text in the features table's visual style: both sides, a titled block per
+// section with one marked line per change, then the count.
+struct DiffText {
+    const audit::Diff& diff;
+};
+// Markdown for pull requests and tickets: a table per section.
+struct DiffMarkdown {
+    const audit::Diff& diff;
+};
 nlohmann::ordered_json diff_json(const audit::Diff& diff);
 
 }  // namespace sslfeatures::render
+
+template <>
+struct fmt::formatter<sslfeatures::render::DiffText> : sslfeatures::render::PlainFormatter {
+    format_context::iterator format(const sslfeatures::render::DiffText& text, format_context& ctx) const;
+};
+
+template <>
+struct fmt::formatter<sslfeatures::render::DiffMarkdown> : sslfeatures::render::PlainFormatter {
+    format_context::iterator format(const sslfeatures::render::DiffMarkdown& text, format_context& ctx) const;
+};

@@ -2,6 +2,8 @@
 // (shared design: layouts.md, section 1).
 #pragma once
 
+#include "render/plain_formatter.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -39,8 +41,7 @@ struct FeaturesTable {
 }  // namespace sslfeatures::render
 
 template <>
-struct fmt::formatter<sslfeatures::render::FeaturesTable> {
-    constexpr auto parse(format_parse_context& ctx) { return ctx.begin(); }
+struct fmt::formatter<sslfeatures::render::FeaturesTable> : sslfeatures::render::PlainFormatter {
     format_context::iterator format(const sslfeatures::render::FeaturesTable& table,
                                     format_context& ctx) const;
 };

@@ -2,6 +2,8 @@
 // layout: a title centred in 72 columns with '-', rows, an empty line.
 #pragma once
 
+#include "render/plain_formatter.hpp"
+
 #include <vector>
 
 #include <fmt/format.h>
@@ -22,8 +24,7 @@ struct HandshakeTable {
 }  // namespace sslfeatures::render
 
 template <>
-struct fmt::formatter<sslfeatures::render::HandshakeTable> {
-    constexpr auto parse(format_parse_context& ctx) { return ctx.begin(); }
+struct fmt::formatter<sslfeatures::render::HandshakeTable> : sslfeatures::render::PlainFormatter {
     format_context::iterator format(const sslfeatures::render::HandshakeTable& table,
                                     format_context& ctx) const;
 };

@@ -17,29 +17,6 @@
 namespace sslfeatures::tls {
 namespace {
 
-struct KeyTypeInfo {
-    KeyType type;
-    std::string_view name;
-    int rsa_bits;   // 0 for the others
-    int curve_nid;  // NID_undef for the others
-};
-
-constexpr KeyTypeInfo kKeyTypeInfo[] = {
-    {KeyType::rsa2048, "rsa-2048", 2048, NID_undef},
-    {KeyType::rsa3072, "rsa-3072", 3072, NID_undef},
-    {KeyType::rsa4096, "rsa-4096", 4096, NID_undef},
-    {KeyType::ecdsa_p256, "ecdsa-p256", 0, NID_X9_62_prime256v1},
-    {KeyType::ecdsa_p384, "ecdsa-p384", 0, NID_secp384r1},
-    {KeyType::ed25519, "ed25519", 0, NID_undef},
-};
-
-const KeyTypeInfo& info(KeyType type) {
-    for (const KeyTypeInfo& i : kKeyTypeInfo) {
-        if (i.type == type) return i;
-    }
-    throw Error(kFailure, "unknown key type (please report this)");
-}
-
 [[noreturn]] void fail(std::string_view doing) {
     throw Error(kFailure, fmt::format("cannot {}: {}", doing, openssl_error_text()));
 }
@@ -52,25 +29,6 @@ template <typename T>
 T* check(T* p, std::string_view doing) {
     if (p == nullptr) fail(doing);
     return p;
-}
-
-EvpPkeyCtxPtr keygen_context(const KeyTypeInfo& key) {
-    const int id = key.rsa_bits != 0         ? EVP_PKEY_RSA
-                   : key.curve_nid != NID_undef ? EVP_PKEY_EC
-                                                : EVP_PKEY_ED25519;
-    EvpPkeyCtxPtr ctx(check(EVP_PKEY_CTX_new_id(id, nullptr), "make a key context"));
-    check(EVP_PKEY_keygen_init(ctx.get()) == 1, "start key generation");
-    if (key.rsa_bits != 0) {
-        check(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), key.rsa_bits) > 0, "set the RSA size");
-    }
-    if (key.curve_nid != NID_undef) {
-        check(EVP_PKEY_CTX_set_ec_paramgen_curve_nid(ctx.get(), key.curve_nid) > 0,
-              "set the curve");
-        // A named curve, not explicit parameters: peers reject the latter.
-        check(EVP_PKEY_CTX_set_ec_param_enc(ctx.get(), OPENSSL_EC_NAMED_CURVE) > 0,
-              "set the curve encoding");
-    }
-    return ctx;
 }
 
 // 159 random bits with the top one set: positive, never zero, and at most the
@@ -211,36 +169,6 @@ Issued make_leaf(X509* issuer, EVP_PKEY* issuer_key, KeyType type, const std::st
 }
 
 }  // namespace
-
-bool is_rsa(KeyType type) {
-    return info(type).rsa_bits != 0;
-}
-
-std::string_view key_type_name(KeyType type) {
-    return info(type).name;
-}
-
-std::optional<KeyType> parse_key_type(std::string_view name) {
-    for (const KeyTypeInfo& i : kKeyTypeInfo) {
-        if (i.name == name) return i.type;
-    }
-    return std::nullopt;
-}
-
-std::string key_type_names() {
-    std::vector<std::string_view> names;
-    for (KeyType type : kKeyTypes) names.push_back(key_type_name(type));
-    return fmt::format("{}", fmt::join(names, ", "));
-}
-
-EvpPkeyPtr generate_key(KeyType type) {
-    const KeyTypeInfo& key = info(type);
-    EvpPkeyCtxPtr ctx = keygen_context(key);
-    EVP_PKEY* made = nullptr;
-    check(EVP_PKEY_keygen(ctx.get(), &made) == 1,
-          fmt::format("generate an {} key", key.name));
-    return EvpPkeyPtr(made);
-}
 
 Issued make_ca(KeyType type, std::string common_name, Validity validity) {
     Issued ca{nullptr, generate_key(type)};

@@ -12,26 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include "tls/keys.hpp"
 #include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::tls {
-
-enum class KeyType { rsa2048, rsa3072, rsa4096, ecdsa_p256, ecdsa_p384, ed25519 };
-
-// Every key type, in the order help texts list them.
-inline constexpr KeyType kKeyTypes[] = {KeyType::rsa2048,    KeyType::rsa3072,
-                                        KeyType::rsa4096,    KeyType::ecdsa_p256,
-                                        KeyType::ecdsa_p384, KeyType::ed25519};
-
-// "rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-p256", "ecdsa-p384", "ed25519".
-std::string_view key_type_name(KeyType type);
-std::optional<KeyType> parse_key_type(std::string_view name);
-// The names above joined with ", ", for error messages and help.
-std::string key_type_names();
-// RSA keys sign and can carry TLS 1.2's RSA key exchange; the others only sign.
-bool is_rsa(KeyType type);
-
-EvpPkeyPtr generate_key(KeyType type);
 
 // When a certificate is valid, as offsets from the moment it is made; negative
 // offsets lie in the past, so tests can make expired and not-yet-valid ones.

@@ -9,8 +9,9 @@
 #include <openssl/x509v3.h>
 
 #include "tls/host_names.hpp"
-#include "util/openssl_text.hpp"
+#include "tls/keys.hpp"
 #include "tls/peer_names.hpp"
+#include "util/openssl_text.hpp"
 
 namespace sslfeatures::tls {
 namespace {
@@ -29,20 +30,6 @@ std::string time_text(const ASN1_TIME* t) {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
-}
-
-std::string key_text(X509* cert) {
-    EVP_PKEY* key = X509_get0_pubkey(cert);
-    if (key == nullptr) return "unknown key";
-    const int bits = EVP_PKEY_bits(key);
-    switch (EVP_PKEY_base_id(key)) {
-        case EVP_PKEY_RSA: return fmt::format("RSA-{}", bits);
-        case EVP_PKEY_RSA_PSS: return fmt::format("RSA-PSS-{}", bits);
-        case EVP_PKEY_EC: return fmt::format("ECDSA-{}", bits);
-        case EVP_PKEY_ED25519: return "Ed25519";
-        case EVP_PKEY_ED448: return "Ed448";
-        default: return fmt::format("{}-{}", OBJ_nid2sn(EVP_PKEY_base_id(key)), bits);
-    }
 }
 
 // Every certificate counts as x509, those that are CAs count as x509_ca too.
@@ -117,7 +104,7 @@ std::vector<ChainCertificate> peer_chain(SSL* ssl, X509* leaf, Role role) {
     for (int i = 0; sent != nullptr && i < sk_X509_num(sent); ++i) certs.push_back(sk_X509_value(sent, i));
     std::vector<ChainCertificate> chain;
     for (X509* c : certs) {
-        chain.push_back({name_text(X509_get_subject_name(c)), name_text(X509_get_issuer_name(c)), key_text(c),
+        chain.push_back({name_text(X509_get_subject_name(c)), name_text(X509_get_issuer_name(c)), key_name(X509_get0_pubkey(c)),
                          time_text(X509_get0_notAfter(c))});
     }
     return chain;

@@ -29,7 +29,7 @@ struct StoreStats {
 
 struct ChainCertificate {
     std::string subject, issuer;  // RFC 2253
-    std::string key;              // "RSA-2048", "ECDSA-256", "Ed25519"
+    std::string key;              // tls::key_name: "rsa-2048", "ecdsa-p256", "ed25519"
     std::string not_after;        // "2027-01-01T00:00:00Z"
 };
 

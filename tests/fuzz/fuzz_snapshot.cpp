@@ -28,8 +28,8 @@ const audit::Snapshot& tool_snapshot() {
 
 // Every format `diff --format` offers, rendered as diff_cmd.cpp renders them.
 void render_all(const audit::Diff& diff) {
-    (void)render::diff_text(diff);
-    (void)render::diff_markdown(diff);
+    (void)fmt::format("{}", render::DiffText{diff});
+    (void)fmt::format("{}", render::DiffMarkdown{diff});
     (void)render::diff_json(diff).dump(2);
 }
 
