@@ -332,7 +332,11 @@ TEST_F(DefaultsText, HostNameRowsSayWhatTheJsonSays) {
         EXPECT_EQ(fallback.rfind(falls_back ? "on " : "off ", 0), 0u) << section << ": " << fallback;
         EXPECT_NE(fallback.find("X509_CHECK_FLAG_NEVER_CHECK_SUBJECT"), std::string::npos) << fallback;
     }
+#if OPENSSL_VERSION_NUMBER >= 0x40000000L
+    EXPECT_EQ(row("secure client", "Host name check"), "on: SSL_set1_dnsname per connection");
+#else
     EXPECT_EQ(row("secure client", "Host name check"), "on: SSL_set1_host per connection");
+#endif
 }
 
 // ---- signature algorithms: the names OpenSSL's own trace gives the hello ---------
@@ -415,7 +419,11 @@ bool raw_handshake(const std::string& port, const std::string& host) {
     if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
         std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
         SSL_set_fd(ssl.get(), fd);
-        if (!host.empty()) SSL_set1_host(ssl.get(), host.c_str());
+#if OPENSSL_VERSION_NUMBER >= 0x40000000L
+        if (!host.empty()) (void)SSL_set1_dnsname(ssl.get(), host.c_str());
+#else
+        if (!host.empty()) (void)SSL_set1_host(ssl.get(), host.c_str());
+#endif
         ok = SSL_connect(ssl.get()) == 1;
         if (ok) SSL_shutdown(ssl.get());
     }

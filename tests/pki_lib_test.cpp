@@ -3,6 +3,8 @@
 // by the openssl command-line tool rather than by the library that made it.
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 #include <chrono>
 #include <openssl/x509.h>
 
@@ -124,7 +126,7 @@ TEST(PkiLeaf, ExpiredLeafIsRefusedAsExpired) {
     Issued ca = tls::make_ca(KeyType::ecdsa_p256, "test CA", Validity{-72h, 24h});
     Issued leaf = tls::issue_leaf(ca, KeyType::ecdsa_p256, "old", {"old.example"},
                                   Validity{-48h, -24h}, true, false);
-    EXPECT_LT(X509_cmp_time(X509_get0_notAfter(leaf.cert.get()), nullptr), 0);
+    EXPECT_LT(ASN1_TIME_cmp_time_t(X509_get0_notAfter(leaf.cert.get()), std::time(nullptr)), 0);
     const std::string ca_path = files.cert("ca", ca);
     const std::string leaf_path = files.cert("leaf", leaf);
     Verdict now = openssl_verify(ca_path, leaf_path);
@@ -139,7 +141,7 @@ TEST(PkiLeaf, NotYetValidLeafIsRefusedAsNotYetValid) {
     Issued ca = tls::make_ca(KeyType::ecdsa_p256, "test CA", Validity{-1h, 72h});
     Issued leaf = tls::issue_leaf(ca, KeyType::ecdsa_p256, "future", {"future.example"},
                                   Validity{24h, 48h}, true, false);
-    EXPECT_GT(X509_cmp_time(X509_get0_notBefore(leaf.cert.get()), nullptr), 0);
+    EXPECT_GT(ASN1_TIME_cmp_time_t(X509_get0_notBefore(leaf.cert.get()), std::time(nullptr)), 0);
     const std::string ca_path = files.cert("ca", ca);
     const std::string leaf_path = files.cert("leaf", leaf);
     Verdict now = openssl_verify(ca_path, leaf_path);

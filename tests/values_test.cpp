@@ -128,5 +128,77 @@ TEST(Completeness, NoRowIsOutsideItsCategorysPattern) {
     }
 }
 
+// The build-time HAS_* flags against the headers as a separate compiler run
+// preprocesses them: macros from -dM, declarations from the preprocessed text.
+// The rules are the test's own, written from each release's headers (4.0,
+// for one, removed SSL 3.0 with no OPENSSL_NO_SSL3 left to say so).
+struct Preprocessed {
+    std::set<std::string> macros;
+    std::string text;
+    bool defined(const std::string& m) const { return macros.count(m) != 0; }
+    bool declares(const std::string& function) const {
+        return std::regex_search(text, std::regex("\\b" + function + "\\s*\\("));
+    }
+};
+
+Preprocessed preprocess_openssl() {
+    TempDir dir;
+    write_file(dir.path() + "/all.cpp",
+               "#include <openssl/ssl.h>\n#include <openssl/x509v3.h>\n"
+               "#if __has_include(<openssl/quic.h>)\n#include <openssl/quic.h>\n#endif\n"
+               "#if __has_include(<openssl/ech.h>)\n#include <openssl/ech.h>\n#endif\n");
+    Preprocessed out;
+    for (const bool macros : {true, false}) {
+        std::vector<std::string> cmd = compiler_with_flags();
+        for (const char* a : {"-x", "c++", "-E"}) cmd.push_back(a);
+        if (macros) cmd.push_back("-dM");
+        cmd.push_back(dir.path() + "/all.cpp");
+        Result r = run(cmd);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        if (!macros) {
+            out.text = r.out;
+            continue;
+        }
+        for (const std::string& line : lines_of(r.out)) {
+            const auto words = split_words(line);
+            if (words.size() >= 2 && words[0] == "#define") out.macros.insert(words[1].substr(0, words[1].find('(')));
+        }
+    }
+    return out;
+}
+
+TEST(BuildFlags, AgreeWithTheHeadersPreprocessedSeparately) {
+    const Preprocessed h = preprocess_openssl();
+    ASSERT_TRUE(h.defined("OPENSSL_VERSION_NUMBER")) << "the preprocessor found no OpenSSL headers";
+    auto no = [&](const char* feature) { return h.defined(std::string("OPENSSL_NO_") + feature); };
+    const std::map<std::string, bool> expected = {
+        {"HAS_SSLv3", !no("SSL3") && h.declares("SSLv3_method")},
+        {"HAS_TLSv1", !no("TLS1")},
+        {"HAS_TLSv1_1", !no("TLS1_1")},
+        {"HAS_TLSv1_2", !no("TLS1_2")},
+        {"HAS_TLSv1_3", !no("TLS1_3") && h.defined("TLS1_3_VERSION")},
+        {"HAS_DTLSv1", !no("DTLS1")},
+        {"HAS_DTLSv1_2", !no("DTLS1_2")},
+        {"HAS_ENGINE", !no("ENGINE")},
+        {"HAS_COMPRESSION", !no("COMP")},
+        {"HAS_SRP", !no("SRP")},
+        {"HAS_CT", !no("CT")},
+        {"HAS_OCSP", !no("OCSP")},
+        {"HAS_SCTP", !no("SCTP")},
+        {"HAS_PSK", !no("PSK")},
+        {"HAS_CHACHA20_POLY1305", !no("CHACHA") && !no("POLY1305")},
+        {"HAS_KTLS", !no("KTLS") && h.defined("SSL_OP_ENABLE_KTLS")},
+        {"HAS_QUIC", !no("QUIC") && h.declares("OSSL_QUIC_client_method")},
+        {"HAS_QUIC_SERVER", !no("QUIC") && h.declares("OSSL_QUIC_server_method")},
+        {"HAS_ECH", !no("ECH") && h.declares("OSSL_ECHSTORE_new")},
+        {"HAS_RAW_PUBLIC_KEYS", h.defined("TLSEXT_cert_type_rpk")},
+    };
+    auto ours = numeric_sections(tool_json())["feature_availability"];
+    for (const auto& [flag, available] : expected) {
+        ASSERT_TRUE(ours.count(flag)) << flag << " is missing from the table";
+        EXPECT_EQ(ours.at(flag), available ? 1 : 0) << flag;
+    }
+}
+
 }  // namespace
 }  // namespace sslfeatures::testing

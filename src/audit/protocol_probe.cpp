@@ -8,6 +8,7 @@
 #include "tls/versions.hpp"
 #include "tls/errors.hpp"
 #include "tls/handshake_engine.hpp"
+#include "tls/host_names.hpp"
 #include "util/ossl_ptr.hpp"
 #include "tls/pki.hpp"
 
@@ -55,7 +56,7 @@ ProtocolResult::Attempt attempt(int version, const tls::Issued& ca, const tls::I
         throw Error(kFailure, "cannot set up an in-memory handshake: " + openssl_error_text());
     }
     SSL_set_tlsext_host_name(engine.client(), kHost);
-    SSL_set1_host(engine.client(), kHost);
+    tls::set_expected_dns_name(engine.client(), kHost);
     return shake_hands(engine);
 }
 

@@ -134,7 +134,8 @@ constexpr bool kTls13 = true;
 #else
 #define SF_SSL2 0
 #endif
-#if defined(OPENSSL_NO_SSL3)
+// 4.0 removed SSL 3.0, and with it the OPENSSL_NO_SSL3 that said it was out.
+#if defined(OPENSSL_NO_SSL3) || OPENSSL_VERSION_NUMBER >= 0x40000000L
 #define SF_SSL3 0
 #else
 #define SF_SSL3 1

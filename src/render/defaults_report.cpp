@@ -7,6 +7,7 @@
 
 #include "render/dotted.hpp"
 #include "render/features_layout.hpp"
+#include "tls/host_names.hpp"
 #include "tls/versions.hpp"
 
 namespace sslfeatures::render {
@@ -72,7 +73,7 @@ std::string option_state(bool set, std::string_view option) {
 std::string host_check_text(const tls::HostCheck& h) {
     if (h.on()) return "on: " + h.how;
     if (h.name_checked) return "off: a name is set, but without SSL_VERIFY_PEER a mismatch is not fatal";
-    return "off: connections are given no host name (no SSL_set1_host)";
+    return fmt::format("off: connections are given no host name (no {})", tls::kSetHostCall);
 }
 
 // Python's hostname_checks_common_name.

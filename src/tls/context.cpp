@@ -222,7 +222,7 @@ void expect_peer_name(SSL* ssl, const std::string& host) {
         }
         return;
     }
-    if (SSL_set_tlsext_host_name(ssl, host.c_str()) != 1 || SSL_set1_host(ssl, host.c_str()) != 1) {
+    if (SSL_set_tlsext_host_name(ssl, host.c_str()) != 1 || !set_expected_dns_name(ssl, host.c_str())) {
         throw Error(kUsage, fmt::format("cannot use '{}' as the server's name: {}", host,
                                                   openssl_error_text()));
     }

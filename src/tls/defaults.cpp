@@ -7,6 +7,7 @@
 #include "reflect/library_info.hpp"
 #include "tls/context.hpp"
 #include "tls/errors.hpp"
+#include "tls/host_names.hpp"
 #include "tls/versions.hpp"
 #include "util/error.hpp"
 
@@ -73,7 +74,7 @@ void add_hello_json(Json& j, const ContextFacts& f) {
 // (client_cmd.cpp), applied to a probe SSL so that the host name check is read
 // back rather than restated.
 ConnectionSetup client_setup() {
-    return {"SSL_set1_host per connection",
+    return {fmt::format("{} per connection", kSetHostCall),
             [](SSL* ssl) { expect_peer_name(ssl, "www.example.com"); }};
 }
 

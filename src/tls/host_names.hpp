@@ -6,7 +6,20 @@
 #include <string>
 #include <string_view>
 
+#include <openssl/opensslv.h>
+#include <openssl/ssl.h>
+
 namespace sslfeatures::tls {
+
+// The call that gives a connection the DNS name its peer's certificate must
+// hold: SSL_set1_host until 4.0, which deprecates it for SSL_set1_dnsname.
+#if OPENSSL_VERSION_NUMBER >= 0x40000000L
+inline constexpr std::string_view kSetHostCall = "SSL_set1_dnsname";
+inline bool set_expected_dns_name(SSL* ssl, const char* name) { return SSL_set1_dnsname(ssl, name) == 1; }
+#else
+inline constexpr std::string_view kSetHostCall = "SSL_set1_host";
+inline bool set_expected_dns_name(SSL* ssl, const char* name) { return SSL_set1_host(ssl, name) == 1; }
+#endif
 
 // A numeric IPv4 address in dotted-quad form (no leading zeros, no short
 // forms such as 1.2.3) or an IPv6 address, as inet_pton reads them.

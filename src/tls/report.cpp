@@ -36,7 +36,13 @@ std::string time_text(const ASN1_TIME* t) {
 StoreStats store_stats(SSL* ssl) {
     StoreStats stats;
     X509_STORE* store = SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl));
+#if OPENSSL_VERSION_NUMBER >= 0x30300000L
+    // A copy, taken under the store's lock (4.0 deprecates the shared view).
+    const X509ObjectStackPtr copy(X509_STORE_get1_objects(store));
+    STACK_OF(X509_OBJECT)* objects = copy.get();
+#else
     STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(store);
+#endif
     for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i) {
         X509_OBJECT* obj = sk_X509_OBJECT_value(objects, i);
         if (X509_OBJECT_get_type(obj) == X509_LU_X509) {

@@ -44,6 +44,10 @@ struct CipherStackFree {
     void operator()(STACK_OF(SSL_CIPHER)* stack) const noexcept { sk_SSL_CIPHER_free(stack); }
 };
 using CipherStackPtr = std::unique_ptr<STACK_OF(SSL_CIPHER), CipherStackFree>;
+struct X509ObjectStackFree {
+    void operator()(STACK_OF(X509_OBJECT)* stack) const noexcept { sk_X509_OBJECT_pop_free(stack, X509_OBJECT_free); }
+};
+using X509ObjectStackPtr = std::unique_ptr<STACK_OF(X509_OBJECT), X509ObjectStackFree>;
 
 // Memory OpenSSL allocated for us.
 struct OpensslFree {
