@@ -42,7 +42,7 @@ std::vector<std::string> CertificateNames::all() const {
 CertificateNames certificate_names(X509* cert) {
     CertificateNames names;
     if (cert == nullptr) return names;
-    const X509_NAME* subject = X509_get_subject_name(cert);
+    auto* subject = X509_get_subject_name(cert);  // const from 4.0 on
     for (int i = -1; (i = X509_NAME_get_index_by_NID(subject, NID_commonName, i)) >= 0;) {
         names.common_names.push_back(asn1_text(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i))));
     }
