@@ -6,7 +6,7 @@
 #
 # Usage:  scripts/make-reference-tables.sh [VERSION ...]
 #
-#   VERSION  system, 1.1.1 or 3.5 (as scripts/prepare-openssl.sh takes them);
+#   VERSION  system, 1.1.1, 3.5, 3.6 or 4.0 (as scripts/prepare-openssl.sh takes them);
 #            default: all three.
 #
 # Each version gets its own build directory (build-ref-<version>, reused when
@@ -23,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 versions=("$@")
-[ ${#versions[@]} -gt 0 ] || versions=(system 1.1.1 3.5)
+[ ${#versions[@]} -gt 0 ] || versions=(system 1.1.1 3.5 3.6 4.0)
 
 for version in "${versions[@]}"; do
   dir="build-ref-$version"

@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "reflect/configuration.hpp"
 #include "sslfeatures_config.hpp"
 
 namespace {
@@ -70,6 +71,8 @@ std::string unknown_command(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);  // a peer that vanishes is an error to report, not a crash
+    // Before any other OpenSSL call, so the library's own silent load never runs.
+    reflect::load_configuration();
     CLI::App app{"Reflect OpenSSL's constants, defaults and handshakes.", "sslfeatures"};
     app.set_version_flag("--version", version_text(), "Print the version and the OpenSSL in use");
     app.footer(std::string(exit_code_help()));
@@ -104,8 +107,12 @@ int main(int argc, char** argv) {
 
     try {
         for (std::size_t i = 0; i < subs.size(); ++i) {
-            if (subs[i]->parsed()) return runners[i]();
+            if (!subs[i]->parsed()) continue;
+            // diff reads files; it asks for the library only for a "live" side.
+            if (kCommands[i].name != "diff") reflect::require_configuration();
+            return runners[i]();
         }
+        reflect::require_configuration();
         return run_default();
     } catch (const Error& e) {
         print_error(e.what());

@@ -18,8 +18,8 @@ using Json = nlohmann::ordered_json;
 // The parts of a snapshot that are not constants categories, in output order
 // around them: "library" comes first, the rest after the constants.
 constexpr std::string_view kPartsAfterConstants[] = {
-    "features", "defaults", "ciphers", "protocol_ciphers", "groups", "signature_algorithms",
-    "protocols", "bench",
+    "features", "configuration", "providers", "defaults", "ciphers", "protocol_ciphers", "groups",
+    "signature_algorithms", "protocols", "bench",
 };
 
 class Ignore {
@@ -75,6 +75,48 @@ Change make_removed(std::string name, std::string was, std::string note = {}) {
 
 Change make_changed(std::string name, std::string was, std::string now, std::string note = {}) {
     return {ChangeKind::changed, std::move(name), std::move(was), std::move(now), {}, {}, std::move(note)};
+}
+
+// ---- configuration ----------------------------------------------------------
+
+using Setting = reflect::ConfigSetting;
+
+// Each setting the file makes, by its path ("ssl_conf.system_default.MinProtocol").
+// Nothing when either side did not record its configuration.
+DiffSection compare_configuration(const Snapshot& a, const Snapshot& b) {
+    DiffSection section{"configuration", "configuration (openssl.cnf settings)", {}};
+    if (!a.configuration || !b.configuration) return section;
+    auto& out = section.changes;
+    if (a.configuration->present != b.configuration->present) {
+        auto present = [](bool p) { return std::string(p ? "a file" : "no file: built-in defaults"); };
+        out.push_back(make_changed("file", present(a.configuration->present), present(b.configuration->present)));
+    }
+    match_by_name<Setting>(a.configuration->settings, b.configuration->settings, {
+        .name = [](const Setting& s) { return s.name; },
+        .added = [&](const Setting& s) { out.push_back(make_added(s.name, s.value)); },
+        .in_both = [&](const Setting& was, const Setting& now) {
+            if (was.value != now.value) out.push_back(make_changed(now.name, was.value, now.value));
+        },
+        .removed = [&](const Setting& s) { out.push_back(make_removed(s.name, s.value)); },
+    });
+    return section;
+}
+
+DiffSection compare_providers(const Snapshot& a, const Snapshot& b) {
+    using reflect::Provider;
+    DiffSection section{"providers", "providers (loaded)", {}};
+    if (!a.configuration || !b.configuration) return section;
+    auto& out = section.changes;
+    auto text = [](const Provider& p) { return p.version.empty() ? p.name : p.name + " " + p.version; };
+    match_by_name<Provider>(a.configuration->providers, b.configuration->providers, {
+        .name = [](const Provider& p) { return p.name; },
+        .added = [&](const Provider& p) { out.push_back(make_added(p.name, text(p))); },
+        .in_both = [&](const Provider& was, const Provider& now) {
+            if (was.version != now.version) out.push_back(make_changed(now.name, was.version, now.version));
+        },
+        .removed = [&](const Provider& p) { out.push_back(make_removed(p.name, text(p))); },
+    });
+    return section;
 }
 
 // ---- lists of names ----------------------------------------------------------
@@ -495,6 +537,8 @@ Diff compare(const Snapshot& a, const Snapshot& b, const Side& old_side, const S
         if (!ignore.constants(id)) keep(compare_category(find_category(a, id), find_category(b, id)));
     }
     keep(compare_features(a, b));
+    keep(compare_configuration(a, b));
+    keep(compare_providers(a, b));
     keep(compare_defaults(a, b));
     keep(compare_ciphers(a, b));
     keep(compare_protocol_ciphers(a, b));

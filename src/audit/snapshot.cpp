@@ -86,6 +86,10 @@ bool is_machine_fact(std::string_view name) {
 
 void drop_machine_facts(Snapshot& snapshot) {
     std::erase_if(snapshot.library, [](const LibraryFact& f) { return is_machine_fact(f.name); });
+    if (snapshot.configuration) {
+        snapshot.configuration->file.clear();
+        snapshot.configuration->chosen_by.clear();
+    }
 }
 
 Snapshot take_snapshot() {
@@ -101,6 +105,7 @@ Snapshot take_snapshot() {
     s.groups = reflect::tls_group_names();
     s.signature_algorithms = signature_algorithms(s.defaults);
     s.protocols = probe_protocols();
+    s.configuration = reflect::read_configuration();
     return s;
 }
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reflect/catalogue.hpp"
+#include "reflect/configuration.hpp"
 
 namespace sslfeatures::audit {
 
@@ -101,6 +102,9 @@ struct Snapshot {
     std::vector<std::string> signature_algorithms;  // "name (0xCODE)", the library default's ClientHello order
     std::vector<ProtocolResult> protocols;
     std::optional<std::vector<BenchCase>> bench;
+    // The configuration the library ran under and the providers it loaded;
+    // absent in snapshots made before it was recorded.
+    std::optional<reflect::Configuration> configuration;
 };
 
 // Library facts that describe the machine or the build of the library rather

@@ -320,6 +320,18 @@ std::vector<ProtocolResult> read_protocols(const Node& node) {
     return out;
 }
 
+reflect::Configuration read_configuration(const Node& node) {
+    reflect::Configuration c;
+    if (node.has("file")) c.file = node.at("file").text();
+    if (node.has("chosen_by")) c.chosen_by = node.at("chosen_by").text();
+    c.present = node.at("present").boolean();
+    node.at("settings").for_each_member(
+        [&](const std::string& name, const Node& value) { c.settings.push_back({name, value.text()}); });
+    node.at("providers").for_each_member(
+        [&](const std::string& name, const Node& version) { c.providers.push_back({name, version.text()}); });
+    return c;
+}
+
 std::vector<BenchCase> read_bench(const Node& node) {
     std::vector<BenchCase> out;
     node.at("cases").for_each_item([&](const Node& c) {
@@ -365,6 +377,7 @@ nlohmann::ordered_json to_json(const Snapshot& s) {
     doc["groups"] = s.groups;
     doc["signature_algorithms"] = s.signature_algorithms;
     doc["protocols"] = protocols_json(s.protocols);
+    if (s.configuration) doc["configuration"] = reflect::configuration_json(*s.configuration);
     if (s.bench) doc["bench"] = bench_json(*s.bench);
     return doc;
 }
@@ -389,6 +402,7 @@ Snapshot from_json(const nlohmann::ordered_json& doc, std::string_view source) {
                                        : root.at("signature_algorithms").strings();
     s.protocols = read_protocols(root.at("protocols"));
     if (root.has("bench")) s.bench = read_bench(root.at("bench"));
+    if (root.has("configuration")) s.configuration = read_configuration(root.at("configuration"));
     return s;
 }
 

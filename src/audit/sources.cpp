@@ -13,6 +13,7 @@
 #include <fmt/ranges.h>
 
 #include "audit/snapshot_json.hpp"
+#include "reflect/configuration.hpp"
 #include "sslfeatures_config.hpp"
 
 namespace sslfeatures::audit {
@@ -101,6 +102,7 @@ std::string read_snapshot_file(const std::string& path, std::size_t limit) {
 Loaded load_snapshot(std::string_view spec) {
     const std::string name(spec);
     if (name == "live") {
+        reflect::require_configuration();
         Snapshot s = take_snapshot();
         const std::string version = library_version(s);
         return {std::move(s), {name, version}};

@@ -35,8 +35,9 @@ int run_defaults(const DefaultsOptions& options) {
     if (reflect::version_mismatch_is_serious()) print_warning(reflect::version_mismatch());
     const std::vector<tls::DefaultsPart> parts = tls::live_defaults_parts();
     const tls::BitNamer namer;
-    emit(options.format == Format::json ? tls::defaults_json(parts, namer).dump(2) + "\n"
-                                        : fmt::format("{}", render::DefaultsText{parts, namer}),
+    const reflect::Configuration config = reflect::read_configuration();
+    emit(options.format == Format::json ? tls::defaults_json(parts, namer, &config).dump(2) + "\n"
+                                        : fmt::format("{}", render::DefaultsText{parts, namer, config}),
          options.output);
     return kOk;
 }

@@ -17,6 +17,7 @@ void print_warning(std::string_view message) {
 std::string_view exit_code_help() {
     return "Exit codes: 0 ok; 1 differences found or a check failed; "
            "2 usage or input error; 3 I/O or OpenSSL failure; "
+           "4 the OpenSSL configuration (openssl.cnf) cannot be loaded; "
            "TLS connections: 10 refused, 11 name does not resolve, 12 timeout, "
            "13 peer closed mid-handshake, 14 peer does not speak TLS, 15 host name mismatch, "
            "16 unknown CA, 17 self-signed certificate, 18 certificate expired, "

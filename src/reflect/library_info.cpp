@@ -1,6 +1,7 @@
 #include "reflect/library_info.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
@@ -12,6 +13,7 @@
 #include <openssl/provider.h>
 #endif
 
+#include "reflect/configuration.hpp"
 #include "sslfeatures_config.hpp"
 #include "util/ossl_ptr.hpp"
 
@@ -40,26 +42,9 @@ Row info(std::string name, std::string text, std::string description) {
 
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
 std::string provider_list() {
-    std::string out;
-    // OSSL_PROVIDER_do_all activates the fallback (default) provider first, so
-    // this shows what a program that does nothing special gets.
-    OSSL_PROVIDER_do_all(
-        nullptr,
-        [](OSSL_PROVIDER* prov, void* arg) -> int {
-            auto* list = static_cast<std::string*>(arg);
-            const char* version = nullptr;
-            OSSL_PARAM request[] = {
-                OSSL_PARAM_construct_utf8_ptr("version", const_cast<char**>(&version), 0),
-                OSSL_PARAM_construct_end()};
-            if (!list->empty()) *list += ", ";
-            *list += OSSL_PROVIDER_get0_name(prov);
-            if (OSSL_PROVIDER_get_params(prov, request) == 1 && version != nullptr) {
-                *list += fmt::format(" {}", version);
-            }
-            return 1;
-        },
-        &out);
-    return out.empty() ? "none" : out;
+    std::vector<std::string> names;
+    for (const Provider& p : loaded_providers()) names.push_back(p.version.empty() ? p.name : p.name + " " + p.version);
+    return names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "));
 }
 #endif
 

@@ -137,13 +137,35 @@ std::string part_text(const DefaultsPart& part, const BitNamer& namer) {
     return out + "\n";
 }
 
+std::string file_text(const reflect::Configuration& c) {
+    const std::string how = c.chosen_by == "OPENSSL_CONF" ? "named by OPENSSL_CONF" : "the default path";
+    return c.present ? fmt::format("{} ({})", c.file, how)
+                     : fmt::format("none at {} ({}): built-in defaults", c.file, how);
+}
+
+// What the file asks of the library and which providers run: printed first,
+// since it shapes every context below.
+std::string configuration_text(const reflect::Configuration& c) {
+    std::string out = center(" configuration ", kLineWidth, '-') + "\n";
+    out += dotted_line("Configuration file", {file_text(c)});
+    std::vector<std::string> settings;
+    for (const auto& s : c.settings) settings.push_back(fmt::format("{} = {};", s.name, s.value));
+    if (!settings.empty()) settings.back().pop_back();
+    out += settings.empty() ? dotted_line("Settings", {"none"}) : dotted_items("Settings", settings);
+    std::vector<std::string> providers;
+    for (const auto& p : c.providers) providers.push_back(p.version.empty() ? p.name : p.name + " " + p.version);
+    const std::string none = OPENSSL_VERSION_NUMBER >= 0x30000000L ? "none" : "none (providers came with 3.0)";
+    out += dotted_line("Providers loaded", {providers.empty() ? none : fmt::format("{}", fmt::join(providers, ", "))});
+    return out + "\n";
+}
+
 }  // namespace
 
 }  // namespace sslfeatures::render
 
 fmt::format_context::iterator fmt::formatter<sslfeatures::render::DefaultsText>::format(
     const sslfeatures::render::DefaultsText& text, fmt::format_context& ctx) const {
-    auto out = fmt::format_to(ctx.out(), "\n");  // as the features table starts
+    auto out = fmt::format_to(ctx.out(), "\n{}", sslfeatures::render::configuration_text(text.config));
     for (const auto& part : text.parts) out = fmt::format_to(out, "{}", sslfeatures::render::part_text(part, text.namer));
     return fmt::format_to(out, "{}\n", OpenSSL_version(OPENSSL_VERSION));
 }

@@ -15,6 +15,7 @@ namespace sslfeatures::render {
 struct DefaultsText {
     const std::vector<tls::DefaultsPart>& parts;
     const tls::BitNamer& namer;
+    const reflect::Configuration& config;  // printed first: it shapes every part
 };
 
 }  // namespace sslfeatures::render

@@ -176,8 +176,10 @@ std::vector<DefaultsPart> live_defaults_parts() {
     };
 }
 
-nlohmann::ordered_json defaults_json(const std::vector<DefaultsPart>& parts, const BitNamer& namer) {
+nlohmann::ordered_json defaults_json(const std::vector<DefaultsPart>& parts, const BitNamer& namer,
+                                     const reflect::Configuration* config) {
     Json doc = reflect::document_head(kDefaultsSchema, kDefaultsSchemaVersion);
+    if (config != nullptr) doc["configuration"] = reflect::configuration_json(*config);
     for (const DefaultsPart& part : parts) doc[part.id] = part_json(part.facts, namer);
     return doc;
 }

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reflect/catalogue.hpp"
+#include "reflect/configuration.hpp"
 #include "tls/context_facts.hpp"
 
 namespace sslfeatures::tls {
@@ -68,6 +69,9 @@ Bound max_bound(const ContextFacts& facts);
 NamedBits verify_mode_bits(const ContextFacts& facts, const BitNamer& namer);
 NamedBits cache_mode_bits(const ContextFacts& facts, const BitNamer& namer);
 
-nlohmann::ordered_json defaults_json(const std::vector<DefaultsPart>& parts, const BitNamer& namer);
+// The document: its head, the configuration the library runs under
+// (reflect/configuration.hpp) when given, then each part by its id.
+nlohmann::ordered_json defaults_json(const std::vector<DefaultsPart>& parts, const BitNamer& namer,
+                                     const reflect::Configuration* config = nullptr);
 
 }  // namespace sslfeatures::tls

@@ -63,9 +63,13 @@ std::string client_hello_bytes(SSL_CTX* ctx) {
 // A server that accepts any version, so that version negotiation never stops
 // it before the extensions are read. It has no certificate, so it fails
 // afterwards ("no shared cipher"); by then the getters have their data.
+// Without a certificate a server is not TLS 1.3-capable and refuses a
+// 1.3-only hello before reading it ("unsupported protocol"), as under a
+// configured MinProtocol = TLSv1.3; a certificate callback makes it capable.
 SslCtxPtr probe_server_context(Capture& capture) {
     SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
     if (!ctx) return ctx;
+    SSL_CTX_set_cert_cb(ctx.get(), [](SSL*, void*) { return 1; }, nullptr);
     SSL_CTX_set_security_level(ctx.get(), 0);
     SSL_CTX_set_min_proto_version(ctx.get(), 0);
     SSL_CTX_set_max_proto_version(ctx.get(), 0);

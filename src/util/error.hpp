@@ -13,6 +13,7 @@ enum ExitCode : int {
     kDifferent = 1,    // a comparison found differences, or a check failed
     kUsage = 2,        // bad command line or bad input file
     kFailure = 3,      // the environment failed us: I/O, OpenSSL, a peer
+    kConfig = 4,       // OpenSSL's configuration (openssl.cnf, OPENSSL_CONF) cannot be loaded
 
     // Why a TLS connection failed (client and server), one code per cause.
     kRefused = 10,          // nothing listens at that address

@@ -12,6 +12,11 @@ namespace sslfeatures {
 // when the queue is empty.
 std::string openssl_error_text();
 
+// The whole queue, drained, oldest first: each reason with the detail OpenSSL
+// attached ("missing equal sign (HERE-->x line 3)"), joined by "; ". For
+// failures whose detail sits below the newest entry, as a configuration's.
+std::string openssl_error_details();
+
 // Everything written to a memory BIO so far.
 std::string memory_bio_text(BIO* bio);
 
