@@ -1,5 +1,7 @@
 #include "render/defaults_report.hpp"
 
+#include <sstream>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -137,17 +139,25 @@ std::string part_text(const DefaultsPart& part, const BitNamer& namer) {
     return out + "\n";
 }
 
+std::vector<std::string> words(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+}
+
+// Where the file came from first, so the title line always has words on it
+// when the path itself is longer than the line.
 std::string file_text(const reflect::Configuration& c) {
-    const std::string how = c.chosen_by == "OPENSSL_CONF" ? "named by OPENSSL_CONF" : "the default path";
-    return c.present ? fmt::format("{} ({})", c.file, how)
-                     : fmt::format("none at {} ({}): built-in defaults", c.file, how);
+    const std::string how = c.chosen_by == "OPENSSL_CONF" ? "from OPENSSL_CONF:" : "at the default path:";
+    return c.present ? fmt::format("{} {}", how, c.file) : fmt::format("none {} {}; built-in defaults", how, c.file);
 }
 
 // What the file asks of the library and which providers run: printed first,
 // since it shapes every context below.
 std::string configuration_text(const reflect::Configuration& c) {
     std::string out = center(" configuration ", kLineWidth, '-') + "\n";
-    out += dotted_line("Configuration file", {file_text(c)});
+    out += dotted_line("Configuration file", words(file_text(c)));
     std::vector<std::string> settings;
     for (const auto& s : c.settings) settings.push_back(fmt::format("{} = {};", s.name, s.value));
     if (!settings.empty()) settings.back().pop_back();
