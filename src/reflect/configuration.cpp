@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <regex>
-#include <memory>
 #include <set>
+
 #include <sys/stat.h>
 
 #include <fmt/format.h>
@@ -44,13 +44,9 @@ bool exists(const std::string& path) {
     return !path.empty() && ::stat(path.c_str(), &st) == 0;
 }
 
-struct ConfFree {
-    void operator()(CONF* conf) const noexcept { NCONF_free(conf); }
-};
-
 // The file as NCONF reads it (.include followed); null when unreadable.
-std::unique_ptr<CONF, ConfFree> parse(const std::string& file) {
-    std::unique_ptr<CONF, ConfFree> conf(NCONF_new(nullptr));
+ConfPtr parse(const std::string& file) {
+    ConfPtr conf(NCONF_new(nullptr));
     long line = 0;
     if (!conf || NCONF_load(conf.get(), file.c_str(), &line) <= 0) {
         ERR_clear_error();
@@ -164,12 +160,11 @@ std::string load_configuration() {
                                 file);
         return problem();
     }
-    OPENSSL_INIT_SETTINGS* settings = OPENSSL_INIT_new();
-    if (settings == nullptr) return problem() = "cannot set up OpenSSL's initialisation: out of memory";
+    const InitSettingsPtr settings(OPENSSL_INIT_new());
+    if (!settings) return problem() = "cannot set up OpenSSL's initialisation: out of memory";
     // As OpenSSL's own first use loads it, minus "ignore errors".
-    OPENSSL_INIT_set_config_file_flags(settings, CONF_MFLAGS_DEFAULT_SECTION | CONF_MFLAGS_IGNORE_MISSING_FILE);
-    const int ok = OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, settings);
-    OPENSSL_INIT_free(settings);
+    OPENSSL_INIT_set_config_file_flags(settings.get(), CONF_MFLAGS_DEFAULT_SECTION | CONF_MFLAGS_IGNORE_MISSING_FILE);
+    const int ok = OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, settings.get());
     if (ok == 1 && exists(file)) {
         problem() = missing_include(file, 0);
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L

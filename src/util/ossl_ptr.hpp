@@ -7,6 +7,8 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/conf.h>
+#include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
 #include <openssl/dh.h>
@@ -37,6 +39,8 @@ using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, FreeWith<&X509_EXTENSIO
 using GeneralNamePtr = std::unique_ptr<GENERAL_NAME, FreeWith<&GENERAL_NAME_free>>;
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, FreeWith<&GENERAL_NAMES_free>>;
 using Asn1StringPtr = std::unique_ptr<ASN1_STRING, FreeWith<&ASN1_STRING_free>>;
+using ConfPtr = std::unique_ptr<CONF, FreeWith<&NCONF_free>>;
+using InitSettingsPtr = std::unique_ptr<OPENSSL_INIT_SETTINGS, FreeWith<&OPENSSL_INIT_free>>;
 
 // Stack functions and OPENSSL_free are macros on some releases: no address
 // to give FreeWith, so these deleters call them.
