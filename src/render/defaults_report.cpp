@@ -1,7 +1,5 @@
 #include "render/defaults_report.hpp"
 
-#include <sstream>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -139,13 +137,6 @@ std::string part_text(const DefaultsPart& part, const BitNamer& namer) {
     return out + "\n";
 }
 
-std::vector<std::string> words(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string w; in >> w;) out.push_back(w);
-    return out;
-}
-
 // Where the file came from first, so the title line always has words on it
 // when the path itself is longer than the line.
 std::string file_text(const reflect::Configuration& c) {
@@ -157,7 +148,7 @@ std::string file_text(const reflect::Configuration& c) {
 // since it shapes every context below.
 std::string configuration_text(const reflect::Configuration& c) {
     std::string out = center(" configuration ", kLineWidth, '-') + "\n";
-    out += dotted_line("Configuration file", words(file_text(c)));
+    out += dotted_line("Configuration file", {file_text(c)});
     std::vector<std::string> settings;
     for (const auto& s : c.settings) settings.push_back(fmt::format("{} = {};", s.name, s.value));
     if (!settings.empty()) settings.back().pop_back();
