@@ -71,6 +71,24 @@ std::vector<std::string> names_of(STACK_OF(SSL_CIPHER) * stack) {
     return names;
 }
 
+// Whether a context can enable `c` at all: a rule naming only it, at level 0,
+// leaves it in the context's list unless the build or the providers lack one
+// of its algorithms (OpenSSL then drops it from every list silently).
+bool usable(const SSL_CIPHER* c) {
+    SslCtxPtr ctx = new_ctx();
+    const std::string name = SSL_CIPHER_get_name(c);
+    const bool tls13 = std::string_view(SSL_CIPHER_get_version(c)) == "TLSv1.3";
+    SSL_CTX_set_security_level(ctx.get(), 0);
+    const int set = tls13 ? SSL_CTX_set_ciphersuites(ctx.get(), name.c_str())
+                          : SSL_CTX_set_cipher_list(ctx.get(), (name + ":@SECLEVEL=0").c_str());
+    if (set != 1) return false;
+    STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(ctx.get());
+    for (int i = 0; i < sk_SSL_CIPHER_num(list); ++i) {
+        if (SSL_CIPHER_get_id(sk_SSL_CIPHER_value(list, i)) == SSL_CIPHER_get_id(c)) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 std::vector<Cipher> known_ciphers() {
@@ -81,7 +99,9 @@ std::vector<Cipher> known_ciphers() {
         const unsigned char bytes[2] = {static_cast<unsigned char>(code >> 8),
                                         static_cast<unsigned char>(code & 0xff)};
         const SSL_CIPHER* c = SSL_CIPHER_find(ssl.get(), bytes);
-        if (c != nullptr && is_cipher(c)) ciphers.push_back(describe(c));
+        if (c == nullptr || !is_cipher(c)) continue;
+        ciphers.push_back(describe(c));
+        ciphers.back().usable = usable(c);
     }
     ERR_clear_error();
     return ciphers;

@@ -18,8 +18,8 @@ using Json = nlohmann::ordered_json;
 // The parts of a snapshot that are not constants categories, in output order
 // around them: "library" comes first, the rest after the constants.
 constexpr std::string_view kPartsAfterConstants[] = {
-    "features", "configuration", "providers", "defaults", "ciphers", "protocol_ciphers", "groups",
-    "signature_algorithms", "protocols", "bench",
+    "build", "features", "configuration", "providers", "defaults", "ciphers", "protocol_ciphers", "groups",
+    "signature_algorithms", "protocols", "certificates", "bench",
 };
 
 class Ignore {
@@ -66,15 +66,15 @@ void match_by_name(const std::vector<T>& old_list, const std::vector<T>& new_lis
 }
 
 Change make_added(std::string name, std::string now, std::string note = {}) {
-    return {ChangeKind::added, std::move(name), {}, std::move(now), {}, {}, std::move(note)};
+    return {ChangeKind::added, std::move(name), {}, std::move(now), {}, {}, std::move(note), {}};
 }
 
 Change make_removed(std::string name, std::string was, std::string note = {}) {
-    return {ChangeKind::removed, std::move(name), std::move(was), {}, {}, {}, std::move(note)};
+    return {ChangeKind::removed, std::move(name), std::move(was), {}, {}, {}, std::move(note), {}};
 }
 
 Change make_changed(std::string name, std::string was, std::string now, std::string note = {}) {
-    return {ChangeKind::changed, std::move(name), std::move(was), std::move(now), {}, {}, std::move(note)};
+    return {ChangeKind::changed, std::move(name), std::move(was), std::move(now), {}, {}, std::move(note), {}};
 }
 
 // ---- configuration ----------------------------------------------------------
@@ -144,6 +144,38 @@ void compare_lists(const std::vector<std::string>& a, const std::vector<std::str
     }
 }
 
+// ---- the same change on several sides ---------------------------------------
+
+// "client.options.names" -> {"client", "options.names"}.
+std::pair<std::string, std::string> split_side(const std::string& name) {
+    const std::size_t dot = name.find('.');
+    if (dot == std::string::npos) return {{}, name};
+    return {name.substr(0, dot), name.substr(dot + 1)};
+}
+
+// Changes named "side.field" become one change per field and value with the
+// sides it holds for, in the order each first appeared: a fact seen on the
+// client, the server and the library default is said once.
+void merge_sides(std::vector<Change>& changes) {
+    std::vector<Change> merged;
+    auto same = [](const Change& x, const Change& y) {
+        return x.kind == y.kind && x.name == y.name && x.old_text == y.old_text && x.new_text == y.new_text &&
+               x.note == y.note;
+    };
+    for (Change& c : changes) {
+        auto [side, field] = split_side(c.name);
+        c.name = std::move(field);
+        const auto it = std::find_if(merged.begin(), merged.end(), [&](const Change& m) { return same(m, c); });
+        if (it != merged.end()) {
+            it->sides.push_back(std::move(side));
+            continue;
+        }
+        c.sides = {std::move(side)};
+        merged.push_back(std::move(c));
+    }
+    changes = std::move(merged);
+}
+
 // ---- constants ---------------------------------------------------------------
 
 bool single_bit(reflect::Value v) {
@@ -200,17 +232,17 @@ DiffSection compare_category(const ConstantCategory* a, const ConstantCategory* 
     match_by_name<NamedValue>(a != nullptr ? a->constants : kNone, b != nullptr ? b->constants : kNone, {
         .name = [](const NamedValue& k) { return k.name; },
         .added = [&](const NamedValue& now) {
-            changes.push_back({ChangeKind::added, now.name, {}, value_text(now.value), {}, now.value, {}});
+            changes.push_back({ChangeKind::added, now.name, {}, value_text(now.value), {}, now.value, {}, {}});
         },
         .in_both = [&](const NamedValue& was, const NamedValue& now) {
             if (was.value == now.value) return;
             const std::string note = reflect::is_bits_category(any.id) ? flipped_bits(a, *b, was.value, now.value)
                                                                        : std::string{};
             changes.push_back({ChangeKind::changed, now.name, value_text(was.value), value_text(now.value), was.value,
-                               now.value, note});
+                               now.value, note, {}});
         },
         .removed = [&](const NamedValue& was) {
-            changes.push_back({ChangeKind::removed, was.name, value_text(was.value), {}, was.value, {}, {}});
+            changes.push_back({ChangeKind::removed, was.name, value_text(was.value), {}, was.value, {}, {}, {}});
         },
     });
     return section;
@@ -307,13 +339,19 @@ void flatten(const Json& j, const std::string& path, std::vector<Leaf>& out) {
 // The defaults' fields that snapshot version 2 added: a version 1 snapshot
 // did not record them, so on its side they are unknown, not absent.
 bool unrecorded(const std::string& path, const Snapshot& a, const Snapshot& b) {
-    if (a.schema_version >= 2 && b.schema_version >= 2) return false;
+    struct Added {
+        int version;
+        std::string_view field;
+    };
+    static constexpr Added kAdded[] = {
+        {2, "host_name_check"}, {2, "subject_cn_fallback"}, {3, "client_hello"}};
+    const int oldest = std::min(a.schema_version, b.schema_version);
     // "client.host_name_check.on": the field follows the part's name.
     const std::size_t dot = path.find('.');
     if (dot == std::string::npos) return false;
     const std::string_view field = std::string_view(path).substr(dot + 1);
-    for (const std::string_view added : {"host_name_check", "subject_cn_fallback"}) {
-        if (field.substr(0, field.find('.')) == added) return true;
+    for (const Added& added : kAdded) {
+        if (oldest < added.version && field.substr(0, field.find('.')) == added.field) return true;
     }
     return false;
 }
@@ -347,6 +385,7 @@ DiffSection compare_defaults(const Snapshot& a, const Snapshot& b) {
             changes.push_back(make_removed(was.path, text));
         },
     });
+    merge_sides(changes);
     return section;
 }
 
@@ -379,18 +418,35 @@ std::pair<std::string, std::string> cipher_change(const Cipher& a, const Cipher&
     return {fmt::format("{}", fmt::join(was, " ")), fmt::format("{}", fmt::join(now, " "))};
 }
 
+std::string usable_text(bool usable) { return usable ? "usable" : "known by name only"; }
+
+// A cipher the library names but cannot enable is no new cipher for anyone:
+// the note says so, and the findings leave it out.
+std::string usability_note(const Cipher& c) {
+    if (!c.usable || *c.usable) return {};
+    return "known by name only: no context can enable it in this build";
+}
+
 DiffSection compare_ciphers(const Snapshot& a, const Snapshot& b) {
     DiffSection section{"ciphers", "ciphers the library knows", {}};
     auto& changes = section.changes;
     match_by_name<Cipher>(a.ciphers, b.ciphers, {
         .name = [](const Cipher& c) { return c.name; },
-        .added = [&](const Cipher& now) { changes.push_back(make_added(now.name, cipher_text(now))); },
+        .added = [&](const Cipher& now) {
+            changes.push_back(make_added(now.name, cipher_text(now), usability_note(now)));
+        },
         .in_both = [&](const Cipher& was, const Cipher& now) {
             if (auto [old_text, new_text] = cipher_change(was, now); !old_text.empty()) {
                 changes.push_back(make_changed(now.name, old_text, new_text));
             }
+            if (was.usable && now.usable && *was.usable != *now.usable) {
+                changes.push_back(make_changed(now.name, usable_text(*was.usable), usable_text(*now.usable),
+                                               *now.usable ? "became usable" : "no longer usable"));
+            }
         },
-        .removed = [&](const Cipher& was) { changes.push_back(make_removed(was.name, cipher_text(was))); },
+        .removed = [&](const Cipher& was) {
+            changes.push_back(make_removed(was.name, cipher_text(was), usability_note(was)));
+        },
     });
     return section;
 }
@@ -454,6 +510,65 @@ DiffSection compare_protocols(const Snapshot& a, const Snapshot& b) {
     return section;
 }
 
+// ---- build, certificates ---------------------------------------------------------
+
+// The compiler's macros, one change per macro name ("OPENSSL_TLS_SECURITY_LEVEL:
+// 2 -> 3"), and the platform. Nothing when either side did not record them.
+DiffSection compare_build(const Snapshot& a, const Snapshot& b) {
+    DiffSection section{"build", "build (compiler macros, platform)", {}};
+    if (!a.build || !b.build) return section;
+    auto& out = section.changes;
+    auto macro = [](const std::string& d) { return d.substr(0, d.find('=')); };
+    auto value = [](const std::string& d) {
+        const std::size_t eq = d.find('=');
+        return eq == std::string::npos ? std::string("defined") : d.substr(eq + 1);
+    };
+    match_by_name<std::string>(a.build->defines, b.build->defines, {
+        .name = macro,
+        .added = [&](const std::string& d) { out.push_back(make_added(macro(d), value(d))); },
+        .in_both = [&](const std::string& was, const std::string& now) {
+            if (was != now) out.push_back(make_changed(macro(now), value(was), value(now)));
+        },
+        .removed = [&](const std::string& d) { out.push_back(make_removed(macro(d), value(d))); },
+    });
+    if (a.build->platform != b.build->platform) {
+        out.push_back(make_changed("platform", a.build->platform, b.build->platform));
+    }
+    return section;
+}
+
+std::string verdict_text(const CertificateProbe::Verdict& v) {
+    return v.accepted ? "accepted" : "refused: " + v.detail;
+}
+
+// One change per certificate and side, named "side.certificate" as the
+// defaults' fields are, so the findings see which sides agree.
+DiffSection compare_certificates(const Snapshot& a, const Snapshot& b) {
+    DiffSection section{"certificates", "certificates clients accept (real handshakes)", {}};
+    if (!a.certificates || !b.certificates) return section;
+    auto& out = section.changes;
+    using Verdict = CertificateProbe::Verdict;
+    match_by_name<CertificateProbe>(*a.certificates, *b.certificates, {
+        .name = [](const CertificateProbe& p) { return p.id; },
+        .added = [](const CertificateProbe&) {},  // a new probe, not a new behaviour
+        .in_both = [&](const CertificateProbe& was, const CertificateProbe& now) {
+            match_by_name<Verdict>(was.verdicts, now.verdicts, {
+                .name = [](const Verdict& v) { return v.side; },
+                .added = [](const Verdict&) {},
+                .in_both = [&](const Verdict& w, const Verdict& n) {
+                    if (w.accepted == n.accepted) return;
+                    out.push_back(make_changed(n.side + "." + now.id, verdict_text(w), verdict_text(n),
+                                               n.accepted ? "now accepted" : "now refused"));
+                },
+                .removed = [](const Verdict&) {},
+            });
+        },
+        .removed = [](const CertificateProbe&) {},
+    });
+    merge_sides(out);
+    return section;
+}
+
 // ---- handshake speed ---------------------------------------------------------------
 
 std::string rate_text(const BenchCase& c) {
@@ -480,6 +595,12 @@ DiffSection compare_bench(const Snapshot& a, const Snapshot& b) {
         .removed = [&](const BenchCase& was) { changes.push_back(make_removed(was.id, rate_text(was))); },
     });
     return section;
+}
+
+bool has_signature_list(const Snapshot& s) {
+    const auto part = s.defaults.find("library_default");
+    return part != s.defaults.end() && part->is_object() && part->contains("signature_algorithms") &&
+           (*part)["signature_algorithms"].is_array();
 }
 
 // Every constants category of either side, in the new side's order, then the
@@ -536,6 +657,7 @@ Diff compare(const Snapshot& a, const Snapshot& b, const Side& old_side, const S
     for (const auto& id : category_ids(a, b)) {
         if (!ignore.constants(id)) keep(compare_category(find_category(a, id), find_category(b, id)));
     }
+    keep(compare_build(a, b));
     keep(compare_features(a, b));
     keep(compare_configuration(a, b));
     keep(compare_providers(a, b));
@@ -545,9 +667,14 @@ Diff compare(const Snapshot& a, const Snapshot& b, const Side& old_side, const S
     // The groups are the library's table, in no meaningful order; the
     // signature algorithms are a ClientHello's list, in preference order.
     keep(compare_names("groups", "key-exchange groups", a.groups, b.groups, false));
-    keep(compare_names("signature_algorithms", "signature algorithms (library default)",
-                       a.signature_algorithms, b.signature_algorithms, true));
+    // The library default's signature algorithms are also a field of the
+    // defaults; said there once, unless a side lacks its defaults' list.
+    if (!has_signature_list(a) || !has_signature_list(b)) {
+        keep(compare_names("signature_algorithms", "signature algorithms (library default)",
+                           a.signature_algorithms, b.signature_algorithms, true));
+    }
     keep(compare_protocols(a, b));
+    keep(compare_certificates(a, b));
     if (!ignore.bench()) keep(compare_bench(a, b));
     return diff;
 }

@@ -23,6 +23,10 @@ struct Change {
     std::string new_text;  // empty for removed
     std::optional<reflect::Value> old_value, new_value;  // constants only
     std::string note;  // the flags whose bits flipped, a percentage, a reason ...
+    // The parts of the defaults ("client", "server", "library_default") the
+    // change holds for, when it is theirs; `name` is then the field alone
+    // ("options.names"), said once for every side it applies to.
+    std::vector<std::string> sides;
 };
 
 struct DiffSection {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "audit/certificate_probe.hpp"
 #include "audit/ciphers.hpp"
 #include "audit/protocol_probe.hpp"
 #include "reflect/availability.hpp"
@@ -74,7 +75,36 @@ std::vector<std::string> signature_algorithms(const nlohmann::ordered_json& defa
     return names;
 }
 
+std::string library_fact(const std::vector<LibraryFact>& facts, std::string_view name) {
+    for (const auto& f : facts) {
+        if (f.name == name) return f.text;
+    }
+    return {};
+}
+
+BuildInfo build_info(const std::vector<LibraryFact>& facts) {
+    return {compiler_defines(library_fact(facts, "build_flags")), library_fact(facts, "platform")};
+}
+
 }  // namespace
+
+std::vector<std::string> compiler_defines(std::string_view flags) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (at < flags.size()) {
+        const std::size_t start = flags.find_first_not_of(' ', at);
+        if (start == std::string_view::npos) break;
+        const std::size_t end = std::min(flags.find(' ', start), flags.size());
+        const std::string_view word = flags.substr(start, end - start);
+        // A define that names a path would make the build differ by machine.
+        if (word.size() > 2 && word.substr(0, 2) == "-D" && word.find('/') == std::string_view::npos &&
+            std::find(out.begin(), out.end(), word.substr(2)) == out.end()) {
+            out.emplace_back(word.substr(2));
+        }
+        at = end;
+    }
+    return out;
+}
 
 bool is_machine_fact(std::string_view name) {
     static constexpr std::string_view kMachineFacts[] = {
@@ -106,6 +136,8 @@ Snapshot take_snapshot() {
     s.signature_algorithms = signature_algorithms(s.defaults);
     s.protocols = probe_protocols();
     s.configuration = reflect::read_configuration();
+    s.build = build_info(s.library);
+    s.certificates = probe_certificates();
     return s;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -20,7 +21,11 @@ namespace sslfeatures::audit {
 // and records the defaults' host name checks. Version 1, which named schemes
 // with OpenSSL's object names, is still read: its names are replaced by the
 // registry's for their code points as it is read.
-inline constexpr int kSnapshotSchemaVersion = 2;
+// 3 adds what an upgrade audit attributes and explains: how the library was
+// built, the ClientHello's size and contents in the defaults, whether each
+// cipher is usable and enabled, and the certificate acceptance probes. A
+// version 2 document is read as it is: on its side those facts are unknown.
+inline constexpr int kSnapshotSchemaVersion = 3;
 
 // One `library` row of the features table: headers_version, providers ...
 struct LibraryFact {
@@ -55,6 +60,11 @@ struct Cipher {
     std::string kx, auth, enc, mac;  // as `openssl ciphers -v` prints them
     int bits = 0;
     bool aead = false;
+    // Whether a context can enable it at all (security level 0, every other
+    // cipher excluded): a cipher the library names but cannot use, because
+    // its algorithm was left out of the build or its provider, is known but
+    // not usable. Unknown in snapshots before version 3.
+    std::optional<bool> usable;
 };
 
 // The ciphers one protocol version enables out of the box, at the library's
@@ -76,6 +86,27 @@ struct ProtocolResult {
     };
     std::vector<Attempt> attempts;
     bool works() const;
+};
+
+// Whether clients accept one kind of server certificate (certificate_probe.hpp).
+struct CertificateProbe {
+    std::string id;           // "rsa-2048-sha1"
+    std::string description;  // "RSA-2048 leaf signed with SHA-1"
+    struct Verdict {
+        std::string side;  // "library_default", "client"
+        bool accepted = false;
+        std::string detail;  // "accepted", or the verify error
+    };
+    std::vector<Verdict> verdicts;
+};
+
+// How the library was built, in facts that are the same on every machine
+// with that build: the macros its compiler flags define
+// ("OPENSSL_TLS_SECURITY_LEVEL=2") and its target platform. The diff reads
+// them to say whether a change comes from the build or from the release.
+struct BuildInfo {
+    std::vector<std::string> defines;
+    std::string platform;
 };
 
 // One handshake benchmark case of the quick set.
@@ -105,6 +136,9 @@ struct Snapshot {
     // The configuration the library ran under and the providers it loaded;
     // absent in snapshots made before it was recorded.
     std::optional<reflect::Configuration> configuration;
+    // Absent in snapshots before version 3.
+    std::optional<BuildInfo> build;
+    std::optional<std::vector<CertificateProbe>> certificates;
 };
 
 // Library facts that describe the machine or the build of the library rather
@@ -114,6 +148,10 @@ bool is_machine_fact(std::string_view name);
 // Leaves the machine facts out, so the snapshot is the same on every machine
 // with this library and names no local paths (the reference tables).
 void drop_machine_facts(Snapshot& snapshot);
+
+// The -D macros of a compiler command line ("-DOPENSSL_TLS_SECURITY_LEVEL=2"
+// gives "OPENSSL_TLS_SECURITY_LEVEL=2"), in their order, each once.
+std::vector<std::string> compiler_defines(std::string_view flags);
 
 // Reads everything but `bench` off the running library. Making the probe
 // certificates and running the handshakes takes a fraction of a second.

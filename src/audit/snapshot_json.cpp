@@ -46,7 +46,14 @@ Json features_json(const std::vector<Feature>& features) {
     return j;
 }
 
-Json ciphers_json(const std::vector<Cipher>& ciphers) {
+bool enabled_by_default(const Cipher& c, const std::vector<ProtocolCiphers>& lists) {
+    for (const auto& list : lists) {
+        if (std::find(list.ciphers.begin(), list.ciphers.end(), c.name) != list.ciphers.end()) return true;
+    }
+    return false;
+}
+
+Json ciphers_json(const std::vector<Cipher>& ciphers, const std::vector<ProtocolCiphers>& lists) {
     Json j = Json::array();
     for (const auto& c : ciphers) {
         j.push_back({{"id", fmt::format("0x{:04x}", c.id)},
@@ -59,6 +66,21 @@ Json ciphers_json(const std::vector<Cipher>& ciphers) {
                      {"mac", c.mac},
                      {"bits", c.bits},
                      {"aead", c.aead}});
+        // Written for readers; `enabled` is read back from protocol_ciphers.
+        if (c.usable) j.back()["usable"] = *c.usable;
+        j.back()["enabled"] = enabled_by_default(c, lists);
+    }
+    return j;
+}
+
+Json build_json(const BuildInfo& b) { return {{"defines", b.defines}, {"platform", b.platform}}; }
+
+Json certificates_json(const std::vector<CertificateProbe>& probes) {
+    Json j = Json::object();
+    for (const auto& p : probes) {
+        Json verdicts = Json::object();
+        for (const auto& v : p.verdicts) verdicts[v.side] = {{"accepted", v.accepted}, {"detail", v.detail}};
+        j[p.id] = {{"description", p.description}, {"verdicts", std::move(verdicts)}};
     }
     return j;
 }
@@ -295,7 +317,8 @@ std::vector<Cipher> read_ciphers(const Node& node) {
         out.push_back({read_cipher_id(c.at("id")), c.at("name").text(), c.at("iana_name").text(),
                        c.at("protocol").text(), c.at("kx").text(), c.at("auth").text(),
                        c.at("enc").text(), c.at("mac").text(), c.at("bits").small_int(),
-                       c.at("aead").boolean()});
+                       c.at("aead").boolean(), std::nullopt});
+        if (c.has("usable")) out.back().usable = c.at("usable").boolean();
     });
     return out;
 }
@@ -330,6 +353,22 @@ reflect::Configuration read_configuration(const Node& node) {
     node.at("providers").for_each_member(
         [&](const std::string& name, const Node& version) { c.providers.push_back({name, version.text()}); });
     return c;
+}
+
+BuildInfo read_build(const Node& node) {
+    return {node.at("defines").strings(), node.at("platform").text()};
+}
+
+std::vector<CertificateProbe> read_certificates(const Node& node) {
+    std::vector<CertificateProbe> out;
+    node.for_each_member([&](const std::string& id, const Node& p) {
+        CertificateProbe probe{id, p.at("description").text(), {}};
+        p.at("verdicts").for_each_member([&](const std::string& side, const Node& v) {
+            probe.verdicts.push_back({side, v.at("accepted").boolean(), v.at("detail").text()});
+        });
+        out.push_back(std::move(probe));
+    });
+    return out;
 }
 
 std::vector<BenchCase> read_bench(const Node& node) {
@@ -372,12 +411,14 @@ nlohmann::ordered_json to_json(const Snapshot& s) {
     doc["constants"] = constants_json(s.constants);
     doc["features"] = features_json(s.features);
     doc["defaults"] = s.defaults;
-    doc["ciphers"] = ciphers_json(s.ciphers);
+    doc["ciphers"] = ciphers_json(s.ciphers, s.protocol_ciphers);
     doc["protocol_ciphers"] = protocol_ciphers_json(s.protocol_ciphers);
     doc["groups"] = s.groups;
     doc["signature_algorithms"] = s.signature_algorithms;
     doc["protocols"] = protocols_json(s.protocols);
     if (s.configuration) doc["configuration"] = reflect::configuration_json(*s.configuration);
+    if (s.build) doc["build"] = build_json(*s.build);
+    if (s.certificates) doc["certificates"] = certificates_json(*s.certificates);
     if (s.bench) doc["bench"] = bench_json(*s.bench);
     return doc;
 }
@@ -403,6 +444,8 @@ Snapshot from_json(const nlohmann::ordered_json& doc, std::string_view source) {
     s.protocols = read_protocols(root.at("protocols"));
     if (root.has("bench")) s.bench = read_bench(root.at("bench"));
     if (root.has("configuration")) s.configuration = read_configuration(root.at("configuration"));
+    if (root.has("build")) s.build = read_build(root.at("build"));
+    if (root.has("certificates")) s.certificates = read_certificates(root.at("certificates"));
     return s;
 }
 

@@ -48,9 +48,16 @@ std::string constant_text(const Change& c) {
     return out;
 }
 
+// "options.names (client, server, library_default)" for a change of the
+// defaults' parts; the plain name otherwise.
+std::string change_label(const Change& c) {
+    if (c.sides.empty()) return c.name;
+    return fmt::format("{} ({})", c.name, fmt::join(c.sides, ", "));
+}
+
 std::string change_text(const Change& c) {
     if (c.old_value || c.new_value) return constant_text(c);
-    std::string line = fmt::format("{} {}", mark(c.kind), c.name);
+    std::string line = fmt::format("{} {}", mark(c.kind), change_label(c));
     switch (c.kind) {
         case ChangeKind::added:
             if (c.new_text != c.name) line += ": " + c.new_text;
@@ -96,6 +103,7 @@ nlohmann::ordered_json diff_json(const audit::Diff& diff) {
         Json changes = Json::array();
         for (const auto& c : section.changes) {
             Json j = {{"change", change_kind_name(c.kind)}, {"name", c.name}, {"old", c.old_text}, {"new", c.new_text}};
+            if (!c.sides.empty()) j["sides"] = c.sides;
             if (c.old_value || c.new_value) {
                 j["old_value"] = value(c.old_value);
                 j["new_value"] = value(c.new_value);
@@ -143,7 +151,7 @@ fmt::format_context::iterator fmt::formatter<DiffMarkdown>::format(const DiffMar
         out = fmt::format_to(out, "\n## {}\n\n| change | name | old | new | note |\n|---|---|---|---|---|\n",
                              section.title);
         for (const auto& c : section.changes) {
-            out = fmt::format_to(out, "| {} | `{}` | {} | {} | {} |\n", sslfeatures::audit::change_kind_name(c.kind), r::cell(c.name),
+            out = fmt::format_to(out, "| {} | `{}` | {} | {} | {} |\n", sslfeatures::audit::change_kind_name(c.kind), r::cell(r::change_label(c)),
                                  r::cell(c.old_text), r::cell(c.new_text), r::cell(c.note));
         }
     }

@@ -68,6 +68,15 @@ void add_hello_json(Json& j, const ContextFacts& f) {
         schemes.push_back({{"name", s.name()}, {"code", s.code().value_or(0)}, {"hex", s.hex()}});
     }
     j["signature_algorithms"] = schemes;
+    // A server sends no ClientHello: its part of the probe is only a way to
+    // read its lists.
+    if (f.method == "TLS_server_method") return;
+    j["client_hello"] = {{"bytes", f.hello.bytes},
+                         {"key_shares", f.hello.key_shares},
+                         {"ec_point_formats", f.hello.ec_point_formats},
+                         {"renegotiation_info", f.hello.renegotiation_extension},
+                         {"renegotiation_scsv", f.hello.renegotiation_scsv},
+                         {"extensions", f.hello.extensions}};
 }
 
 // What `sslfeatures client` does to each connection beyond its context

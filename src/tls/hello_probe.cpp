@@ -1,12 +1,14 @@
 #include "tls/hello_probe.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 #include <fmt/format.h>
 
 #include <openssl/err.h>
 #include <openssl/objects.h>
 
+#include "reflect/catalogue.hpp"
 #include "reflect/groups.hpp"
 #include "tls/errors.hpp"
 #include "util/ossl_ptr.hpp"
@@ -20,7 +22,56 @@ struct Capture {
     bool seen = false;
     std::vector<int> versions;
     bool versions_complete = false;
+    std::vector<int> groups;  // supported_groups' code points, the hello's order
+    std::vector<int> key_share_groups;
+    std::vector<int> point_formats;
+    std::vector<int> extensions;
+    bool scsv = false;
 };
+
+// The raw bytes of one extension, or an empty view.
+std::basic_string_view<unsigned char> extension(SSL* ssl, unsigned type) {
+    const unsigned char* data = nullptr;
+    size_t len = 0;
+    if (SSL_client_hello_get0_ext(ssl, type, &data, &len) != 1 || data == nullptr) return {};
+    return {data, len};
+}
+
+// Two-byte values after a length prefix of `prefix` bytes.
+std::vector<int> two_byte_list(std::basic_string_view<unsigned char> body, size_t prefix) {
+    std::vector<int> out;
+    for (size_t i = prefix; i + 1 < body.size(); i += 2) out.push_back(body[i] << 8 | body[i + 1]);
+    return out;
+}
+
+// key_share (RFC 8446 4.2.8): a two-byte list length, then entries of a
+// group, a two-byte key length and the key.
+std::vector<int> key_share_groups(std::basic_string_view<unsigned char> body) {
+    std::vector<int> out;
+    for (size_t i = 2; i + 3 < body.size();) {
+        out.push_back(body[i] << 8 | body[i + 1]);
+        i += 4 + static_cast<size_t>(body[i + 2] << 8 | body[i + 3]);
+    }
+    return out;
+}
+
+void capture_hello(SSL* ssl, Capture& capture) {
+    capture.groups = two_byte_list(extension(ssl, TLSEXT_TYPE_supported_groups), 2);
+    capture.key_share_groups = key_share_groups(extension(ssl, TLSEXT_TYPE_key_share));
+    const auto formats = extension(ssl, TLSEXT_TYPE_ec_point_formats);
+    for (size_t i = 1; i < formats.size(); ++i) capture.point_formats.push_back(formats[i]);
+    int* types = nullptr;
+    size_t count = 0;
+    if (SSL_client_hello_get1_extensions_present(ssl, &types, &count) == 1) {
+        capture.extensions.assign(types, types + count);
+        OPENSSL_free(types);
+    }
+    const unsigned char* suites = nullptr;
+    const size_t suites_len = SSL_client_hello_get0_ciphers(ssl, &suites);
+    for (size_t i = 0; i + 1 < suites_len; i += 2) {
+        if ((suites[i] << 8 | suites[i + 1]) == 0x00ff) capture.scsv = true;
+    }
+}
 
 int capture_versions(SSL* ssl, int*, void* arg) {
     auto* capture = static_cast<Capture*>(arg);
@@ -35,6 +86,7 @@ int capture_versions(SSL* ssl, int*, void* arg) {
     } else {
         capture->versions.push_back(static_cast<int>(SSL_client_hello_get0_legacy_version(ssl)));
     }
+    capture_hello(ssl, *capture);
     return SSL_CLIENT_HELLO_SUCCESS;
 }
 
@@ -108,6 +160,47 @@ std::vector<SignatureScheme> peer_signature_schemes(SSL* ssl) {
     return schemes;
 }
 
+// RFC 8422's names for the point formats.
+std::string point_format_name(int format) {
+    switch (format) {
+        case 0: return "uncompressed";
+        case 1: return "ansiX962_compressed_prime";
+        case 2: return "ansiX962_compressed_char2";
+    }
+    return fmt::format("{}", format);
+}
+
+// An extension by the headers' TLSEXT_TYPE_ name; of two names for one code
+// point ("elliptic_curves", "supported_groups") the later in the alphabet,
+// which is the newer one in every pair the headers hold, so releases agree.
+std::string extension_name(int type) {
+    std::string_view best;
+    for (const reflect::CategoryRule& rule : reflect::category_rules()) {
+        if (rule.id != "tls_extensions") continue;
+        for (const reflect::Constant& c : rule.constants) {
+            constexpr std::string_view kPrefix = "TLSEXT_TYPE_";
+            if (c.value.negative || c.value.magnitude != static_cast<std::uint64_t>(type)) continue;
+            if (c.name.substr(0, kPrefix.size()) != kPrefix) continue;
+            const std::string_view name = c.name.substr(kPrefix.size());
+            if (name > best) best = name;
+        }
+    }
+    return best.empty() ? fmt::format("0x{:04x}", type) : std::string(best);
+}
+
+// Key-share groups by the names supported_groups gave the same code points.
+std::vector<std::string> key_share_names(const Capture& capture, const std::vector<std::string>& group_names) {
+    std::vector<std::string> out;
+    for (int code : capture.key_share_groups) {
+        const auto it = std::find(capture.groups.begin(), capture.groups.end(), code);
+        const auto index = static_cast<size_t>(it - capture.groups.begin());
+        out.push_back(index < group_names.size() && capture.groups.size() == group_names.size()
+                          ? group_names[index]
+                          : fmt::format("0x{:04x}", code));
+    }
+    return out;
+}
+
 HelloProbe failed(const std::string& why) {
     HelloProbe probe;
     probe.error = fmt::format("{}: {}", why, openssl_error_text());
@@ -142,6 +235,13 @@ HelloProbe probe_client_hello(SSL_CTX* ctx) {
     probe.versions_complete = capture.versions_complete;
     probe.groups = peer_groups(server.get());
     probe.signature_algorithms = peer_signature_schemes(server.get());
+    probe.bytes = hello.size();
+    probe.key_shares = key_share_names(capture, probe.groups);
+    for (int format : capture.point_formats) probe.ec_point_formats.push_back(point_format_name(format));
+    for (int type : capture.extensions) probe.extensions.push_back(extension_name(type));
+    probe.renegotiation_extension =
+        std::find(capture.extensions.begin(), capture.extensions.end(), 0xff01) != capture.extensions.end();
+    probe.renegotiation_scsv = capture.scsv;
     return probe;
 }
 

@@ -8,6 +8,7 @@
 // reads it with those very getters.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,6 +30,14 @@ struct HelloProbe {
 
     std::vector<std::string> groups;  // preference order
     std::vector<SignatureScheme> signature_algorithms;  // preference order
+
+    // The hello itself, as a peer or a middlebox sees it.
+    std::size_t bytes = 0;                     // the records that carry it, headers included
+    std::vector<std::string> key_shares;       // groups with a key in the hello (TLS 1.3)
+    std::vector<std::string> ec_point_formats;  // "uncompressed", "ansiX962_compressed_prime" ...
+    bool renegotiation_extension = false;      // renegotiation_info (RFC 5746), empty
+    bool renegotiation_scsv = false;           // TLS_EMPTY_RENEGOTIATION_INFO_SCSV among the suites
+    std::vector<std::string> extensions;       // every extension, in order, by TLSEXT_TYPE_ name
 };
 
 // Never throws: a failure is reported in the result, so the other rows can

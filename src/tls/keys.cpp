@@ -105,12 +105,22 @@ std::string key_type_names() {
     return fmt::format("{}", fmt::join(names, ", "));
 }
 
-EvpPkeyPtr generate_key(KeyType type) {
-    const KeyTypeInfo& key = info(type);
+namespace {
+
+EvpPkeyPtr generate(const KeyTypeInfo& key) {
     EvpPkeyCtxPtr ctx = keygen_context(key);
     EVP_PKEY* made = nullptr;
     check(EVP_PKEY_keygen(ctx.get(), &made) == 1, fmt::format("generate an {} key", key.name));
     return EvpPkeyPtr(made);
+}
+
+}  // namespace
+
+EvpPkeyPtr generate_key(KeyType type) { return generate(info(type)); }
+
+EvpPkeyPtr generate_rsa_key(int bits) {
+    const std::string name = fmt::format("rsa-{}", bits);
+    return generate(KeyTypeInfo{KeyType::rsa2048, name, bits, NID_undef});
 }
 
 std::string key_name(const EVP_PKEY* key) {

@@ -30,6 +30,9 @@ std::string key_type_names();
 bool is_rsa(KeyType type);
 
 EvpPkeyPtr generate_key(KeyType type);
+// An RSA key of any size, for probes that ask whether a library still accepts
+// a short one (1024 bits); our key types are the ones above.
+EvpPkeyPtr generate_rsa_key(int bits);
 
 // Any key in the same spelling: a key of one of our types gets its name;
 // others follow the pattern ("rsa-pss-3072", "ecdsa-p521", "ecdsa-

@@ -127,18 +127,18 @@ void add_subject_alt_names(X509* cert, const std::vector<std::string>& names) {
           "add subjectAltName");
 }
 
-void sign(X509* cert, EVP_PKEY* issuer_key) {
+void sign(X509* cert, EVP_PKEY* issuer_key, const EVP_MD* digest = EVP_sha256()) {
     // EdDSA hashes inside the algorithm and takes no separate digest.
     const bool pure = EVP_PKEY_id(issuer_key) == EVP_PKEY_ED25519 ||
                       EVP_PKEY_id(issuer_key) == EVP_PKEY_ED448;
-    check(X509_sign(cert, issuer_key, pure ? nullptr : EVP_sha256()) > 0,
+    check(X509_sign(cert, issuer_key, pure ? nullptr : digest) > 0,
           "sign the certificate");
 }
 
 // RSA keys can also carry TLS 1.2's RSA key exchange; others only sign.
-const char* leaf_key_usage(KeyType type) {
-    return is_rsa(type) ? "critical,digitalSignature,keyEncipherment"
-                        : "critical,digitalSignature";
+const char* leaf_key_usage(const EVP_PKEY* key) {
+    return EVP_PKEY_base_id(key) == EVP_PKEY_RSA ? "critical,digitalSignature,keyEncipherment"
+                                                 : "critical,digitalSignature";
 }
 
 const char* extended_key_usage(bool server, bool client) {
@@ -148,23 +148,23 @@ const char* extended_key_usage(bool server, bool client) {
 
 // A leaf for `names`, signed by the issuer; `issuer == nullptr` means the
 // certificate signs itself with its own key.
-Issued make_leaf(X509* issuer, EVP_PKEY* issuer_key, KeyType type, const std::string& common_name,
+Issued make_leaf(X509* issuer, EVP_PKEY* issuer_key, EvpPkeyPtr key, const std::string& common_name,
                  const std::vector<std::string>& names, const Validity& validity, bool server,
-                 bool client) {
+                 bool client, const EVP_MD* digest = EVP_sha256()) {
     if (!server && !client) {
         throw Error(kUsage, "a leaf certificate needs server or client use, or both");
     }
-    Issued leaf{nullptr, generate_key(type)};
+    Issued leaf{nullptr, std::move(key)};
     leaf.cert = new_certificate(leaf.key.get(), common_name, validity);
     X509* cert = leaf.cert.get();
     X509* signer = issuer != nullptr ? issuer : cert;
     check(X509_set_issuer_name(cert, X509_get_subject_name(signer)) == 1, "set the issuer");
     add_extension(cert, signer, NID_basic_constraints, "CA:FALSE");
-    add_extension(cert, signer, NID_key_usage, leaf_key_usage(type));
+    add_extension(cert, signer, NID_key_usage, leaf_key_usage(leaf.key.get()));
     add_extension(cert, signer, NID_ext_key_usage, extended_key_usage(server, client));
     add_subject_alt_names(cert, names);
     add_key_identifiers(cert, signer, true);
-    sign(cert, issuer_key != nullptr ? issuer_key : leaf.key.get());
+    sign(cert, issuer_key != nullptr ? issuer_key : leaf.key.get(), digest);
     return leaf;
 }
 
@@ -187,13 +187,20 @@ Issued issue_leaf(const Issued& ca, KeyType type, std::string common_name,
     if (!ca.cert || !ca.key) {
         throw Error(kFailure, "cannot issue a certificate: the CA has no certificate or key");
     }
-    return make_leaf(ca.cert.get(), ca.key.get(), type, common_name, names, validity, server,
+    return make_leaf(ca.cert.get(), ca.key.get(), generate_key(type), common_name, names, validity, server,
                      client);
+}
+
+Issued issue_leaf_for_key(const Issued& ca, EvpPkeyPtr key, std::string name, const EVP_MD* digest) {
+    if (!ca.cert || !ca.key) {
+        throw Error(kFailure, "cannot issue a certificate: the CA has no certificate or key");
+    }
+    return make_leaf(ca.cert.get(), ca.key.get(), std::move(key), name, {name}, {}, true, false, digest);
 }
 
 Issued make_self_signed_leaf(KeyType type, std::string common_name,
                              std::vector<std::string> names, Validity validity) {
-    return make_leaf(nullptr, nullptr, type, common_name, names, validity, true, false);
+    return make_leaf(nullptr, nullptr, generate_key(type), common_name, names, validity, true, false);
 }
 
 bool is_valid_san_name(std::string_view name) {

@@ -47,6 +47,10 @@ Issued issue_leaf(const Issued& ca, KeyType type, std::string common_name,
                   std::vector<std::string> names, Validity validity = {}, bool server = true,
                   bool client = false);
 
+// A server leaf for `key`, signed by `ca` with `digest`: what probes use to ask
+// whether a library still accepts a short RSA key or a SHA-1 signature.
+Issued issue_leaf_for_key(const Issued& ca, EvpPkeyPtr key, std::string name, const EVP_MD* digest);
+
 // A self-signed server certificate that is not a CA: trust it directly.
 Issued make_self_signed_leaf(KeyType type, std::string common_name,
                              std::vector<std::string> names, Validity validity = {});

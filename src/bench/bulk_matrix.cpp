@@ -1,0 +1,51 @@
+#include "bench/bulk_matrix.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace sslfeatures::bench {
+
+std::string payload_label(std::size_t bytes) {
+    if (bytes >= (std::size_t{1} << 20) && bytes % (std::size_t{1} << 20) == 0) return fmt::format("{}m", bytes >> 20);
+    if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{}k", bytes / 1024);
+    return fmt::format("{}", bytes);
+}
+
+std::size_t parse_payload(std::string_view text) {
+    std::size_t scale = 1;
+    if (!text.empty() && (text.back() == 'k' || text.back() == 'K')) scale = 1024;
+    if (!text.empty() && (text.back() == 'm' || text.back() == 'M')) scale = std::size_t{1} << 20;
+    if (scale != 1) text.remove_suffix(1);
+    std::size_t count = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+    if (text.empty() || error != std::errc{} || end != text.data() + text.size()) return 0;
+    if (count == 0 || count > kMaxPayload / scale) return 0;
+    return count * scale;
+}
+
+std::string BulkCase::name() const {
+    const std::string prefix = handshake.name();
+    const std::string base = prefix.substr(0, prefix.rfind('/'));
+    const char* mac = !cbc ? "" : handshake.encrypt_then_mac ? "-etm" : "-mte";
+    return fmt::format("{}/bulk{}-{}", base, mac, payload_label(payload));
+}
+
+std::vector<BulkCase> build_bulk_matrix(const Selection& selection, const std::vector<std::size_t>& payloads) {
+    std::vector<BulkCase> cases;
+    const std::vector<Case> suites = suite_cases(selection);
+    for (std::size_t payload : payloads) {
+        for (const Case& suite : suites) {
+            const bool cbc = is_cbc_suite(suite.cipher);
+            for (bool etm : {true, false}) {
+                if (!etm && !cbc) continue;
+                Case handshake = suite;
+                handshake.encrypt_then_mac = etm;
+                cases.push_back({handshake, payload, cbc});
+            }
+        }
+    }
+    return cases;
+}
+
+}  // namespace sslfeatures::bench
