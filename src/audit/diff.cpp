@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "audit/findings.hpp"
 #include "reflect/catalogue.hpp"
 
 namespace sslfeatures::audit {
@@ -649,7 +650,7 @@ bool is_ignorable_id(std::string_view id) {
 Diff compare(const Snapshot& a, const Snapshot& b, const Side& old_side, const Side& new_side,
              const std::set<std::string>& ignore_ids) {
     const Ignore ignore(ignore_ids);
-    Diff diff{old_side, new_side, {}};
+    Diff diff{old_side, new_side, {}, {}};
     auto keep = [&](DiffSection section) {
         if (!section.changes.empty() && !ignore.section(section.id)) diff.sections.push_back(std::move(section));
     };
@@ -676,6 +677,7 @@ Diff compare(const Snapshot& a, const Snapshot& b, const Side& old_side, const S
     keep(compare_protocols(a, b));
     keep(compare_certificates(a, b));
     if (!ignore.bench()) keep(compare_bench(a, b));
+    diff.findings = find(diff, a, b);
     return diff;
 }
 

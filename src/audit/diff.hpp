@@ -3,6 +3,7 @@
 // signature algorithms, protocols, handshake speed.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,6 +36,29 @@ struct DiffSection {
     std::vector<Change> changes;
 };
 
+// Most severe first; the order findings are listed in.
+enum class Severity { breaks, weakens, strengthens, performance, notice, cosmetic };
+std::string_view severity_name(Severity severity);   // "breaks" ...
+std::string_view severity_title(Severity severity);  // "breaks connections" ...
+
+// What a diff opens with (audit/findings.hpp makes them from the rules in
+// tables/findings.toml).
+// A detailed change, by where the diff lists it: diff.sections[section].changes[change].
+struct Evidence {
+    std::size_t section = 0;
+    std::size_t change = 0;
+};
+
+struct Finding {
+    std::string rule;
+    Severity severity = Severity::notice;
+    std::string says, affects;
+    std::vector<std::string> sides;  // empty: the library as a whole
+    std::string origin;              // "release", "build" or "configuration"
+    std::string origin_evidence;     // "compiled with -DOPENSSL_TLS_SECURITY_LEVEL=2"
+    std::vector<Evidence> evidence;
+};
+
 struct Side {
     std::string source;   // what the user named: a path, "live", a table name
     std::string library;  // the library_version the snapshot records
@@ -43,6 +67,7 @@ struct Side {
 struct Diff {
     Side old_side, new_side;
     std::vector<DiffSection> sections;  // only sections with changes
+    std::vector<Finding> findings;      // most severe first
     bool equal() const { return sections.empty(); }
     std::size_t change_count() const;
 };

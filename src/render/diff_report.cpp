@@ -1,6 +1,10 @@
 #include "render/diff_report.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "render/dotted.hpp"
 #include "render/features_layout.hpp"
@@ -79,6 +83,75 @@ std::string summary(const audit::Diff& diff) {
                        diff.sections.size(), diff.sections.size() == 1 ? "" : "s");
 }
 
+// "4 findings: 2 break connections, 1 weakens security, 1 worth knowing".
+std::string findings_summary(const audit::Diff& diff) {
+    std::vector<std::string> parts;
+    for (auto severity : {audit::Severity::breaks, audit::Severity::weakens, audit::Severity::strengthens,
+                          audit::Severity::performance, audit::Severity::notice, audit::Severity::cosmetic}) {
+        const auto n = std::count_if(diff.findings.begin(), diff.findings.end(),
+                                     [&](const audit::Finding& f) { return f.severity == severity; });
+        if (n > 0) parts.push_back(fmt::format("{} {}", n, audit::severity_title(severity)));
+    }
+    return fmt::format("{} finding{}{}{}", diff.findings.size(), diff.findings.size() == 1 ? "" : "s",
+                       parts.empty() ? "" : ": ", fmt::join(parts, ", "));
+}
+
+// One detailed change a finding rests on, as its line below reads:
+// "- options.names SSL_OP_LEGACY_SERVER_CONNECT", "~ TLSv1".
+std::string evidence_text(const audit::Diff& diff, const audit::Evidence& e) {
+    const Change& c = diff.sections[e.section].changes[e.change];
+    std::string text = fmt::format("{} {}", mark(c.kind), c.name);
+    const std::string& item = c.kind == ChangeKind::removed ? c.old_text : c.new_text;
+    if (c.kind != ChangeKind::changed && item != c.name && item.size() <= 40) text += " " + item;
+    return text;
+}
+
+// At most this many changes are named under a finding in text and Markdown;
+// the rest are counted (JSON lists them all).
+constexpr std::size_t kEvidenceShown = 4;
+
+// "protocols: ~ TLSv1, ~ TLSv1.1", one line per section the evidence is in.
+std::vector<std::string> evidence_lines(const audit::Diff& diff, const audit::Finding& f) {
+    std::vector<std::pair<std::size_t, std::vector<std::string>>> by_section;
+    for (std::size_t i = 0; i < f.evidence.size() && i < kEvidenceShown; ++i) {
+        const audit::Evidence& e = f.evidence[i];
+        if (by_section.empty() || by_section.back().first != e.section) by_section.push_back({e.section, {}});
+        by_section.back().second.push_back(evidence_text(diff, e));
+    }
+    std::vector<std::string> lines;
+    for (const auto& [section, items] : by_section) {
+        lines.push_back(fmt::format("{}: {}", diff.sections[section].id, fmt::join(items, ", ")));
+    }
+    if (f.evidence.size() > kEvidenceShown) {
+        lines.back() += fmt::format(" and {} more", f.evidence.size() - kEvidenceShown);
+    }
+    return lines;
+}
+
+std::string origin_text(const audit::Finding& f) {
+    return f.origin_evidence.empty() ? f.origin : fmt::format("{} ({})", f.origin, f.origin_evidence);
+}
+
+std::string finding_text(const audit::Diff& diff, std::size_t number, const audit::Finding& f) {
+    const std::string head = fmt::format("{}. ", number);
+    const std::string indent(head.size(), ' ');
+    // wrap() drops leading blanks, so the indent goes on after it.
+    auto line = [&](std::string_view label, const std::string& text) {
+        std::string wrapped = wrap(fmt::format("{}: {}", label, text), kLineWidth - indent.size(), "    ");
+        for (std::size_t at = wrapped.find('\n'); at != std::string::npos; at = wrapped.find('\n', at + 1)) {
+            wrapped.insert(at + 1, indent);
+        }
+        return indent + wrapped + "\n";
+    };
+    std::string out = wrap(fmt::format("{}{}", head, f.says), kLineWidth, indent) + "\n";
+    out += line("severity", std::string(audit::severity_title(f.severity)));
+    out += line("affects", f.affects);
+    if (!f.sides.empty()) out += line("sides", fmt::format("{}", fmt::join(f.sides, ", ")));
+    out += line("origin", origin_text(f));
+    for (const std::string& e : evidence_lines(diff, f)) out += line("evidence", e);
+    return out + "\n";
+}
+
 std::string cell(std::string_view text) {
     std::string out;
     for (char ch : text) {
@@ -113,6 +186,26 @@ nlohmann::ordered_json diff_json(const audit::Diff& diff) {
         }
         sections.push_back({{"id", section.id}, {"title", section.title}, {"changes", std::move(changes)}});
     }
+    Json findings = Json::array();
+    for (const auto& f : diff.findings) {
+        Json evidence = Json::array();
+        for (const auto& e : f.evidence) {
+            const auto& section = diff.sections[e.section];
+            const auto& c = section.changes[e.change];
+            Json ref = {{"section", section.id}, {"index", e.change}, {"change", change_kind_name(c.kind)},
+                        {"name", c.name}};
+            if (!c.sides.empty()) ref["sides"] = c.sides;
+            evidence.push_back(std::move(ref));
+        }
+        findings.push_back({{"rule", f.rule},
+                            {"severity", audit::severity_name(f.severity)},
+                            {"says", f.says},
+                            {"affects", f.affects},
+                            {"sides", f.sides},
+                            {"origin", f.origin},
+                            {"origin_evidence", f.origin_evidence},
+                            {"evidence", std::move(evidence)}});
+    }
     return {{"schema", kDiffSchema},
             {"schema_version", kDiffSchemaVersion},
             {"tool", {{"name", "sslfeatures"}, {"version", SSLFEATURES_VERSION}}},
@@ -120,6 +213,7 @@ nlohmann::ordered_json diff_json(const audit::Diff& diff) {
             {"new", side(diff.new_side)},
             {"equal", diff.equal()},
             {"change_count", diff.change_count()},
+            {"findings", std::move(findings)},
             {"sections", std::move(sections)}};
 }
 
@@ -133,6 +227,13 @@ fmt::format_context::iterator fmt::formatter<DiffText>::format(const DiffText& t
     const auto& diff = text.diff;
     auto out = fmt::format_to(ctx.out(), "\nold: {}\nnew: {}\n\n", r::side_text(diff.old_side),
                               r::side_text(diff.new_side));
+    if (!diff.equal()) out = fmt::format_to(out, "{}; {}\n\n", r::findings_summary(diff), r::summary(diff));
+    if (!diff.findings.empty()) {
+        out = fmt::format_to(out, "{}\n", r::center(" findings ", r::kLineWidth, '-'));
+        for (std::size_t i = 0; i < diff.findings.size(); ++i) {
+            out = fmt::format_to(out, "{}", r::finding_text(diff, i + 1, diff.findings[i]));
+        }
+    }
     for (const auto& section : diff.sections) {
         out = fmt::format_to(out, "{}\n", r::center(" " + section.title + " ", r::kLineWidth, '-'));
         for (const auto& change : section.changes) out = fmt::format_to(out, "{}", r::change_text(change));
@@ -147,6 +248,19 @@ fmt::format_context::iterator fmt::formatter<DiffMarkdown>::format(const DiffMar
     const auto& diff = text.diff;
     auto out = fmt::format_to(ctx.out(), "# sslfeatures diff\n\n- old: `{}`\n- new: `{}`\n- {}\n",
                               r::side_text(diff.old_side), r::side_text(diff.new_side), r::summary(diff));
+    if (!diff.findings.empty()) {
+        out = fmt::format_to(out, "- {}\n\n## Findings\n\n", r::findings_summary(diff));
+        for (std::size_t i = 0; i < diff.findings.size(); ++i) {
+            const auto& f = diff.findings[i];
+            out = fmt::format_to(out, "{}. **{}**: {}<br>affects: {}<br>", i + 1,
+                                 sslfeatures::audit::severity_title(f.severity), r::cell(f.says), r::cell(f.affects));
+            if (!f.sides.empty()) out = fmt::format_to(out, "sides: {}<br>", fmt::join(f.sides, ", "));
+            out = fmt::format_to(out, "origin: {}<br>evidence: ", r::cell(r::origin_text(f)));
+            std::vector<std::string> refs;
+            for (const auto& e : r::evidence_lines(diff, f)) refs.push_back(fmt::format("`{}`", r::cell(e)));
+            out = fmt::format_to(out, "{}\n", fmt::join(refs, "; "));
+        }
+    }
     for (const auto& section : diff.sections) {
         out = fmt::format_to(out, "\n## {}\n\n| change | name | old | new | note |\n|---|---|---|---|---|\n",
                              section.title);

@@ -15,7 +15,8 @@
 namespace sslfeatures::render {
 
 inline constexpr std::string_view kDiffSchema = "sslfeatures/diff";
-inline constexpr int kDiffSchemaVersion = 1;
+// 2 adds the findings.
+inline constexpr int kDiffSchemaVersion = 2;
 
 // Text in the features table's visual style: both sides, a titled block per
 // section with one marked line per change, then the count.
