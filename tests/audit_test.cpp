@@ -95,7 +95,7 @@ JsonRun* Snapshot::run_ = nullptr;
 TEST_F(Snapshot, FollowsTheSchema) {
     const json& s = live_snapshot();
     EXPECT_EQ(s.at("schema"), "sslfeatures/snapshot");
-    EXPECT_EQ(s.at("schema_version"), 2);
+    EXPECT_EQ(s.at("schema_version"), 3);
     EXPECT_EQ(s.at("tool").at("name"), "sslfeatures");
     EXPECT_TRUE(std::regex_match(s.at("created").get<std::string>(),
                                  std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
@@ -384,11 +384,17 @@ TEST(Version1, SignatureChangesBetweenTablesAreNamedByTheRegistry) {
 
         std::set<std::string> reported_added, reported_removed;
         const json d = diff_json(v1_table_path(old_name), v1_table_path(new_name), 1);
+        // The library default's list, said once in the defaults section.
         for (const auto& section : d.at("sections")) {
-            if (section.at("id") != "signature_algorithms") continue;
+            if (section.at("id") != "defaults") continue;
             for (const auto& c : section.at("changes")) {
-                if (c.at("change") == "added") reported_added.insert(c.at("name").get<std::string>());
-                if (c.at("change") == "removed") reported_removed.insert(c.at("name").get<std::string>());
+                const auto& sides = c.value("sides", json::array());
+                if (c.at("name") != "signature_algorithms" ||
+                    std::find(sides.begin(), sides.end(), "library_default") == sides.end()) {
+                    continue;
+                }
+                if (c.at("change") == "added") reported_added.insert(c.at("new").get<std::string>());
+                if (c.at("change") == "removed") reported_removed.insert(c.at("old").get<std::string>());
             }
         }
         EXPECT_EQ(reported_added, added) << old_name << " -> " << new_name;

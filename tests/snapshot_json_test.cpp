@@ -90,16 +90,16 @@ TEST(SnapshotJson, EveryReferenceTableRoundTripsByteForByte) {
     for (const auto& entry : fs::directory_iterator(env_or_fail("SF_TEST_TABLES"))) {
         if (entry.path().extension() != ".json") continue;
         const std::string text = read_file(entry.path().string());
-        EXPECT_EQ(nlohmann::json::parse(text).at("schema_version"), 2) << entry.path();
+        EXPECT_EQ(nlohmann::json::parse(text).at("schema_version"), 3) << entry.path();
         EXPECT_EQ(snapshot_text(parse_snapshot(text, entry.path().string())), text) << entry.path();
         ++tables;
     }
     EXPECT_GE(tables, 3);
 }
 
-TEST(SnapshotJson, ALiveSnapshotIsVersion2AndNamesSchemesAsTheRegistry) {
+TEST(SnapshotJson, ALiveSnapshotIsVersion3AndNamesSchemesAsTheRegistry) {
     const nlohmann::ordered_json doc = to_json(audit::take_snapshot());
-    EXPECT_EQ(doc.at("schema_version"), 2);
+    EXPECT_EQ(doc.at("schema_version"), 3);
     const auto& list = doc.at("signature_algorithms");
     ASSERT_FALSE(list.empty());
     EXPECT_NE(std::find(list.begin(), list.end(), "rsa_pss_rsae_sha256 (0x0804)"), list.end()) << list.dump();

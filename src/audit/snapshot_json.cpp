@@ -66,9 +66,12 @@ Json ciphers_json(const std::vector<Cipher>& ciphers, const std::vector<Protocol
                      {"mac", c.mac},
                      {"bits", c.bits},
                      {"aead", c.aead}});
-        // Written for readers; `enabled` is read back from protocol_ciphers.
-        if (c.usable) j.back()["usable"] = *c.usable;
-        j.back()["enabled"] = enabled_by_default(c, lists);
+        // Version 3 on: `enabled` is for readers; it is read back from
+        // protocol_ciphers.
+        if (c.usable) {
+            j.back()["usable"] = *c.usable;
+            j.back()["enabled"] = enabled_by_default(c, lists);
+        }
     }
     return j;
 }

@@ -102,8 +102,26 @@ Line signature_line(const ContextFacts& f) {
     return {title, {}, std::move(items)};
 }
 
-std::vector<Line> part_lines(const ContextFacts& f, const BitNamer& namer) {
+// What the first flight of a client made from this context carries: its size,
+// the groups it sends key shares for, and how it signals secure renegotiation
+// and point formats. A server context sends no ClientHello.
+std::vector<Line> client_hello_lines(const ContextFacts& f) {
+    if (f.method == "TLS_server_method" || !f.hello.ok) return {};
+    const auto& h = f.hello;
+    std::vector<std::string> signals;
+    if (h.renegotiation_extension) signals.emplace_back("renegotiation_info extension");
+    if (h.renegotiation_scsv) signals.emplace_back("TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
     return {
+        {"ClientHello size", fmt::format("{} bytes", h.bytes)},
+        {"ClientHello key shares", list_text(h.key_shares)},
+        {"Secure renegotiation signal", signals.empty() ? "none" : fmt::format("{}", fmt::join(signals, " and "))},
+        {"EC point formats offered", list_text(h.ec_point_formats)},
+        {"ClientHello extensions", list_text(h.extensions)},
+    };
+}
+
+std::vector<Line> part_lines(const ContextFacts& f, const BitNamer& namer) {
+    std::vector<Line> lines = {
         {"Method", f.method + "()"},
         {"Minimum protocol version", bound_text(tls::min_bound(f), "lowest")},
         {"Maximum protocol version", bound_text(tls::max_bound(f), "highest")},
@@ -127,6 +145,8 @@ std::vector<Line> part_lines(const ContextFacts& f, const BitNamer& namer) {
         {"Compression", option_state(f.no_compression, "SSL_OP_NO_COMPRESSION")},
         {"Renegotiation", option_state(f.no_renegotiation, "SSL_OP_NO_RENEGOTIATION")},
     };
+    for (Line& line : client_hello_lines(f)) lines.push_back(std::move(line));
+    return lines;
 }
 
 std::string part_text(const DefaultsPart& part, const BitNamer& namer) {

@@ -137,13 +137,14 @@ std::string finding_text(const audit::Diff& diff, std::size_t number, const audi
     const std::string indent(head.size(), ' ');
     // wrap() drops leading blanks, so the indent goes on after it.
     auto line = [&](std::string_view label, const std::string& text) {
-        std::string wrapped = wrap(fmt::format("{}: {}", label, text), kLineWidth - indent.size(), "    ");
+        std::string wrapped =
+            wrap_keeping_code_points(fmt::format("{}: {}", label, text), kLineWidth - indent.size(), "    ");
         for (std::size_t at = wrapped.find('\n'); at != std::string::npos; at = wrapped.find('\n', at + 1)) {
             wrapped.insert(at + 1, indent);
         }
         return indent + wrapped + "\n";
     };
-    std::string out = wrap(fmt::format("{}{}", head, f.says), kLineWidth, indent) + "\n";
+    std::string out = wrap_keeping_code_points(fmt::format("{}{}", head, f.says), kLineWidth, indent) + "\n";
     out += line("severity", std::string(audit::severity_title(f.severity)));
     out += line("affects", f.affects);
     if (!f.sides.empty()) out += line("sides", fmt::format("{}", fmt::join(f.sides, ", ")));
