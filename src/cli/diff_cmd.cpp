@@ -32,6 +32,7 @@ struct DiffOptions {
     Format format = Format::text;
     std::vector<std::string> ignore;
     std::string output;
+    bool findings_only = false;
 };
 
 audit::Loaded load(const std::string& spec) {
@@ -42,13 +43,13 @@ audit::Loaded load(const std::string& spec) {
     }
 }
 
-std::string render(const audit::Diff& diff, Format format) {
-    switch (format) {
+std::string render(const audit::Diff& diff, const DiffOptions& options) {
+    switch (options.format) {
         case Format::json: return render::diff_json(diff).dump(2) + "\n";
-        case Format::markdown: return fmt::format("{}", render::DiffMarkdown{diff});
+        case Format::markdown: return fmt::format("{}", render::DiffMarkdown{diff, options.findings_only});
         case Format::text: break;
     }
-    return fmt::format("{}", render::DiffText{diff});
+    return fmt::format("{}", render::DiffText{diff, options.findings_only});
 }
 
 int run_diff(const DiffOptions& options) {
@@ -57,7 +58,7 @@ int run_diff(const DiffOptions& options) {
     const std::set<std::string> ignore(options.ignore.begin(), options.ignore.end());
     const audit::Diff diff =
         audit::compare(old_side.snapshot, new_side.snapshot, old_side.side, new_side.side, ignore);
-    emit(render(diff, options.format), options.output);
+    emit(render(diff, options), options.output);
     return diff.equal() ? kOk : kDifferent;
 }
 
@@ -76,6 +77,9 @@ Runner setup_diff(CLI::App& sub) {
     sub.add_option("--ignore", options->ignore, "Leave this part out (repeatable); `machine` ignores paths, "
                                                 "build flags and speed")
         ->check(one_of("part", "parts", audit::ignorable_ids(), "PART"));
+    sub.add_flag("--findings-only", options->findings_only,
+                 "Print the summary and the findings, not the detailed sections (text and markdown; JSON "
+                 "always holds both)");
     sub.add_option("-o,--output", options->output, "Write to FILE (atomically) instead of standard output")
         ->check(file_name());
     return [options] { return run_diff(*options); };

@@ -96,31 +96,38 @@ std::string findings_summary(const audit::Diff& diff) {
                        parts.empty() ? "" : ": ", fmt::join(parts, ", "));
 }
 
-// One detailed change a finding rests on, as its line below reads:
-// "- options.names SSL_OP_LEGACY_SERVER_CONNECT", "~ TLSv1".
-std::string evidence_text(const audit::Diff& diff, const audit::Evidence& e) {
-    const Change& c = diff.sections[e.section].changes[e.change];
-    std::string text = fmt::format("{} {}", mark(c.kind), c.name);
-    const std::string& item = c.kind == ChangeKind::removed ? c.old_text : c.new_text;
-    if (c.kind != ChangeKind::changed && item != c.name && item.size() <= 40) text += " " + item;
-    return text;
-}
-
 // At most this many changes are named under a finding in text and Markdown;
 // the rest are counted (JSON lists them all).
-constexpr std::size_t kEvidenceShown = 4;
+constexpr std::size_t kEvidenceShown = 6;
 
-// "protocols: ~ TLSv1, ~ TLSv1.1", one line per section the evidence is in.
+// The detailed changes a finding rests on, as their lines below read, one
+// line per section, changes of one field together: "protocols: ~ TLSv1,
+// TLSv1.1", "defaults: - signature_algorithms ecdsa_sha1 (0x0203), dsa_sha1
+// (0x0202)".
 std::vector<std::string> evidence_lines(const audit::Diff& diff, const audit::Finding& f) {
-    std::vector<std::pair<std::size_t, std::vector<std::string>>> by_section;
+    struct Group {
+        std::size_t section;
+        std::string head;  // "- signature_algorithms"
+        std::vector<std::string> items;
+    };
+    std::vector<Group> groups;
     for (std::size_t i = 0; i < f.evidence.size() && i < kEvidenceShown; ++i) {
         const audit::Evidence& e = f.evidence[i];
-        if (by_section.empty() || by_section.back().first != e.section) by_section.push_back({e.section, {}});
-        by_section.back().second.push_back(evidence_text(diff, e));
+        const Change& c = diff.sections[e.section].changes[e.change];
+        const std::string& item = c.kind == ChangeKind::removed ? c.old_text : c.new_text;
+        const bool listed = c.kind != ChangeKind::changed && item != c.name && item.size() <= 40;
+        const std::string head = listed ? fmt::format("{} {} ", mark(c.kind), c.name) : fmt::format("{} ", mark(c.kind));
+        if (groups.empty() || groups.back().section != e.section || groups.back().head != head) {
+            groups.push_back({e.section, head, {}});
+        }
+        groups.back().items.push_back(listed ? item : c.name);
     }
     std::vector<std::string> lines;
-    for (const auto& [section, items] : by_section) {
-        lines.push_back(fmt::format("{}: {}", diff.sections[section].id, fmt::join(items, ", ")));
+    for (const Group& g : groups) {
+        const std::string text = fmt::format("{}{}", g.head, fmt::join(g.items, ", "));
+        const std::string& id = diff.sections[g.section].id;
+        if (!lines.empty() && lines.back().rfind(id + ": ", 0) == 0) lines.back() += "; " + text;
+        else lines.push_back(fmt::format("{}: {}", id, text));
     }
     if (f.evidence.size() > kEvidenceShown) {
         lines.back() += fmt::format(" and {} more", f.evidence.size() - kEvidenceShown);
@@ -235,6 +242,7 @@ fmt::format_context::iterator fmt::formatter<DiffText>::format(const DiffText& t
             out = fmt::format_to(out, "{}", r::finding_text(diff, i + 1, diff.findings[i]));
         }
     }
+    if (text.findings_only) return out;
     for (const auto& section : diff.sections) {
         out = fmt::format_to(out, "{}\n", r::center(" " + section.title + " ", r::kLineWidth, '-'));
         for (const auto& change : section.changes) out = fmt::format_to(out, "{}", r::change_text(change));
@@ -262,6 +270,7 @@ fmt::format_context::iterator fmt::formatter<DiffMarkdown>::format(const DiffMar
             out = fmt::format_to(out, "{}\n", fmt::join(refs, "; "));
         }
     }
+    if (text.findings_only) return out;
     for (const auto& section : diff.sections) {
         out = fmt::format_to(out, "\n## {}\n\n| change | name | old | new | note |\n|---|---|---|---|---|\n",
                              section.title);

@@ -18,14 +18,17 @@ inline constexpr std::string_view kDiffSchema = "sslfeatures/diff";
 // 2 adds the findings.
 inline constexpr int kDiffSchemaVersion = 2;
 
-// Text in the features table's visual style: both sides, a titled block per
-// section with one marked line per change, then the count.
+// Text in the features table's visual style: both sides, the summary, the
+// findings (most severe first), a titled block per section with one marked
+// line per change, then the count.
 struct DiffText {
     const audit::Diff& diff;
+    bool findings_only = false;  // leave the detailed sections out
 };
 // Markdown for pull requests and tickets: a table per section.
 struct DiffMarkdown {
     const audit::Diff& diff;
+    bool findings_only = false;
 };
 nlohmann::ordered_json diff_json(const audit::Diff& diff);
 
