@@ -6,12 +6,17 @@
 - README.md is under 300 lines and opens with the two commands, byte for byte;
 - every relative link in README.md and docs/*.md names a file or directory that exists, and
   a '#anchor' into a Markdown file names one of its headings (GitHub's slugs);
-- every docs/*.md page is linked from the README.
+- every docs/*.md page is linked from the README;
+- every block that shows `$ build/sslfeatures diff ...` between two reference tables, whole
+  (no "..." elision, no pipe), is what that command prints today (SSLFEATURES_BIN): the
+  audit examples are the tool's output, not prose that can drift from it.
 """
 
 import collections
 import os
 import re
+import shlex
+import subprocess
 import sys
 import unittest
 from urllib.parse import unquote
@@ -140,6 +145,39 @@ class DocsTest(unittest.TestCase):
         self.assertTrue(pages, "docs/ holds no page")
         missing = [os.path.relpath(p, ROOT) for p in pages if p not in linked]
         self.assertEqual(missing, [], "docs pages the README does not link: " + ", ".join(missing))
+
+
+def shown_diffs():
+    """(file, line, command, shown output) of every whole `diff` example between tables."""
+    for source in markdown_files():
+        block, start = None, 0
+        with open(source, encoding="utf-8") as f:
+            for number, line in enumerate(f.read().splitlines(), 1):
+                if FENCE.match(line):
+                    if block is None:
+                        block, start = [], number
+                        continue
+                    if block and block[0].startswith("$ build/sslfeatures diff openssl-"):
+                        command, shown = block[0][2:], block[1:]
+                        if "|" not in command and "..." not in shown:
+                            yield os.path.relpath(source, ROOT), start, command, "\n".join(shown) + "\n"
+                    block = None
+                elif block is not None:
+                    block.append(line)
+
+
+class ShownOutputTest(unittest.TestCase):
+    def test_diff_examples_are_the_tools_output(self):
+        binary = os.environ.get("SSLFEATURES_BIN")
+        if not binary:
+            self.skipTest("SSLFEATURES_BIN is not set")
+        examples = list(shown_diffs())
+        self.assertGreaterEqual(len(examples), 2, "no whole diff example found in the docs")
+        for where, line, command, shown in examples:
+            argv = [binary] + shlex.split(command)[1:]
+            out = subprocess.run(argv, capture_output=True, text=True, check=False).stdout
+            # The Markdown block drops the blank line the report starts with.
+            self.assertEqual(shown.strip("\n"), out.strip("\n"), f"{where}:{line}: `{command}` prints otherwise")
 
 
 class SlugTest(unittest.TestCase):

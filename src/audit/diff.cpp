@@ -324,8 +324,12 @@ std::string item_label(const Json& item) {
 // The leaves in document order.
 void flatten(const Json& j, const std::string& path, std::vector<Leaf>& out) {
     if (j.is_object()) {
+        // A mask named bit by bit ({value, hex, names, unnamed}) is said by
+        // its names: the number changes exactly when they do.
+        const bool named_bits = j.contains("names");
         for (const auto& [key, value] : j.items()) {
             if (key == "hex") continue;  // the same number as "value"
+            if (named_bits && key == "value") continue;
             flatten(value, path.empty() ? key : path + "." + key, out);
         }
     } else if (j.is_array()) {
