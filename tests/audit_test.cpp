@@ -63,6 +63,11 @@ const json* find_change(const json& diff, const std::string& section, const std:
         if (s.at("id") != section) continue;
         for (const auto& c : s.at("changes")) {
             if (c.at("name") == name) return &c;
+            // "client.groups": a change of the defaults names its sides
+            // apart from its field.
+            for (const auto& side : c.value("sides", json::array())) {
+                if (side.get<std::string>() + "." + c.at("name").get<std::string>() == name) return &c;
+            }
         }
     }
     return nullptr;

@@ -74,15 +74,17 @@ std::vector<std::string> names_of(STACK_OF(SSL_CIPHER) * stack) {
 // Whether a context can enable `c` at all: a rule naming only it, at level 0,
 // leaves it in the context's list unless the build or the providers lack one
 // of its algorithms (OpenSSL then drops it from every list silently).
-bool usable(const SSL_CIPHER* c) {
-    SslCtxPtr ctx = new_ctx();
+// Each call replaces the context's lists, so one context serves every cipher.
+bool usable(SSL_CTX* ctx, const SSL_CIPHER* c) {
     const std::string name = SSL_CIPHER_get_name(c);
     const bool tls13 = std::string_view(SSL_CIPHER_get_version(c)) == "TLSv1.3";
-    SSL_CTX_set_security_level(ctx.get(), 0);
-    const int set = tls13 ? SSL_CTX_set_ciphersuites(ctx.get(), name.c_str())
-                          : SSL_CTX_set_cipher_list(ctx.get(), (name + ":@SECLEVEL=0").c_str());
+    SSL_CTX_set_security_level(ctx, 0);
+    // The list of the other kind may still name the last cipher asked about:
+    // only this cipher's id is looked for.
+    const int set = tls13 ? SSL_CTX_set_ciphersuites(ctx, name.c_str())
+                          : SSL_CTX_set_cipher_list(ctx, (name + ":@SECLEVEL=0").c_str());
     if (set != 1) return false;
-    STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(ctx.get());
+    STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(ctx);
     for (int i = 0; i < sk_SSL_CIPHER_num(list); ++i) {
         if (SSL_CIPHER_get_id(sk_SSL_CIPHER_value(list, i)) == SSL_CIPHER_get_id(c)) return true;
     }
@@ -94,6 +96,7 @@ bool usable(const SSL_CIPHER* c) {
 std::vector<Cipher> known_ciphers() {
     SslCtxPtr ctx = new_ctx();
     SslPtr ssl = new_ssl(ctx.get());
+    SslCtxPtr probe = new_ctx();
     std::vector<Cipher> ciphers;
     for (unsigned code = 0; code <= 0xffff; ++code) {
         const unsigned char bytes[2] = {static_cast<unsigned char>(code >> 8),
@@ -101,7 +104,7 @@ std::vector<Cipher> known_ciphers() {
         const SSL_CIPHER* c = SSL_CIPHER_find(ssl.get(), bytes);
         if (c == nullptr || !is_cipher(c)) continue;
         ciphers.push_back(describe(c));
-        ciphers.back().usable = usable(c);
+        ciphers.back().usable = usable(probe.get(), c);
     }
     ERR_clear_error();
     return ciphers;
