@@ -56,8 +56,9 @@ def check(rule, seen):
         fail(f"rule {rid}: origin '{rule['origin']}' is not release, build or configuration")
     if ("origin" in rule) != ("origin_note" in rule):
         fail(f"rule {rid}: 'origin' and 'origin_note' go together")
-    if not isinstance(rule.get("new_at_least", 0), int):
-        fail(f"rule {rid}: new_at_least must be an integer")
+    floor = rule.get("new_at_least", 0)
+    if not isinstance(floor, int) or not 0 <= floor < 2**64:
+        fail(f"rule {rid}: new_at_least must be an integer from 0 to 2^64 - 1")
 
 
 def main():
@@ -77,7 +78,7 @@ def main():
         rows.append(
             "    {" + ", ".join([
                 literal(rule["id"]), f"Severity::{rule['severity']}", g("section"), g("kind"), g("name"),
-                g("value"), g("old"), g("new"), g("note"), str(rule.get("new_at_least", 0)) + "L",
+                g("value"), g("old"), g("new"), g("note"), str(rule.get("new_at_least", 0)) + "ULL",
                 literal(rule.get("subject", "name")), g("says"), g("affects"), g("build_macro"),
                 g("config_setting"), g("origin"), g("origin_note"),
             ]) + "},")

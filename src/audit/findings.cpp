@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <optional>
 #include <regex>
 
@@ -39,9 +40,9 @@ class Patterns {
     static const std::string& value_of(const Change& c) {
         return c.kind == ChangeKind::removed ? c.old_text : c.new_text;
     }
-    static bool at_least(long floor, const std::string& text) {
+    static bool at_least(std::uint64_t floor, const std::string& text) {
         if (floor == 0) return true;
-        long n = 0;
+        std::uint64_t n = 0;
         const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
         return error == std::errc() && n >= floor;
     }

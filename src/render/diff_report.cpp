@@ -115,7 +115,7 @@ std::vector<std::string> evidence_lines(const audit::Diff& diff, const audit::Fi
         const audit::Evidence& e = f.evidence[i];
         const Change& c = diff.sections[e.section].changes[e.change];
         const std::string& item = c.kind == ChangeKind::removed ? c.old_text : c.new_text;
-        const bool listed = c.kind != ChangeKind::changed && item != c.name && item.size() <= 40;
+        const bool listed = c.kind != ChangeKind::changed && item != c.name;
         const std::string head = listed ? fmt::format("{} {} ", mark(c.kind), c.name) : fmt::format("{} ", mark(c.kind));
         if (groups.empty() || groups.back().section != e.section || groups.back().head != head) {
             groups.push_back({e.section, head, {}});
