@@ -644,8 +644,8 @@ const Malformed kMalformed[] = {
      [](const std::string& g) { return with(g, [](json& d) { d["schema"] = "sslfeatures/defaults"; }); },
      "/schema: this is a 'sslfeatures/defaults' document"},
     {"schema_version",
-     [](const std::string& g) { return with(g, [](json& d) { d["schema_version"] = 3; }); },
-     "/schema_version: schema version 3 is not one this sslfeatures reads (it reads 1 to 2)"},
+     [](const std::string& g) { return with(g, [](json& d) { d["schema_version"] = 4; }); },
+     "/schema_version: schema version 4 is not one this sslfeatures reads (it reads 1 to 3)"},
     {"version_1_scheme_without_code_point",
      [](const std::string& g) {
          return with(g, [](json& d) {

@@ -120,7 +120,13 @@ std::vector<std::string> evidence_lines(const audit::Diff& diff, const audit::Fi
         if (groups.empty() || groups.back().section != e.section || groups.back().head != head) {
             groups.push_back({e.section, head, {}});
         }
-        groups.back().items.push_back(listed ? item : c.name);
+        // A short value change reads in full: "client_hello.bytes (client) 257 -> 1488".
+        constexpr std::size_t kShortValue = 16;
+        const bool short_change = c.kind == ChangeKind::changed && !c.old_value && c.old_text.size() <= kShortValue &&
+                                  c.new_text.size() <= kShortValue;
+        groups.back().items.push_back(listed         ? item
+                                      : short_change ? fmt::format("{} {} -> {}", change_label(c), c.old_text, c.new_text)
+                                                     : c.name);
     }
     std::vector<std::string> lines;
     for (const Group& g : groups) {
@@ -235,7 +241,7 @@ fmt::format_context::iterator fmt::formatter<DiffText>::format(const DiffText& t
     const auto& diff = text.diff;
     auto out = fmt::format_to(ctx.out(), "\nold: {}\nnew: {}\n\n", r::side_text(diff.old_side),
                               r::side_text(diff.new_side));
-    if (!diff.equal()) out = fmt::format_to(out, "{}; {}\n\n", r::findings_summary(diff), r::summary(diff));
+    if (!diff.equal()) out = fmt::format_to(out, "{}\n{}\n\n", r::findings_summary(diff), r::summary(diff));
     if (!diff.findings.empty()) {
         out = fmt::format_to(out, "{}\n", r::center(" findings ", r::kLineWidth, '-'));
         for (std::size_t i = 0; i < diff.findings.size(); ++i) {

@@ -29,7 +29,9 @@ std::string fill(const std::vector<std::string>& units, std::size_t width, std::
     return out + line;
 }
 
+// "(0x0403)", also with the punctuation of a list after it: "(0x0403),".
 bool is_code_point(std::string_view word) {
+    while (!word.empty() && (word.back() == ',' || word.back() == ';' || word.back() == '.')) word.remove_suffix(1);
     return word.size() == 8 && word.substr(0, 3) == "(0x" && word.back() == ')' &&
            word.substr(3, 4).find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
