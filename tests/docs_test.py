@@ -147,6 +147,14 @@ class DocsTest(unittest.TestCase):
         self.assertEqual(missing, [], "docs pages the README does not link: " + ", ".join(missing))
 
 
+def between_tables(line):
+    """`$ build/sslfeatures diff openssl-X openssl-Y ...`: output that depends on the tables only."""
+    if not line.startswith("$ build/sslfeatures diff ") or "|" in line:
+        return False
+    words = shlex.split(line[2:])
+    return len(words) >= 4 and all(re.fullmatch(r"openssl-[0-9][0-9a-z.]*", w) for w in words[2:4])
+
+
 def shown_diffs():
     """(file, line, command, shown output) of every whole `diff` example between tables."""
     for source in markdown_files():
@@ -157,9 +165,9 @@ def shown_diffs():
                     if block is None:
                         block, start = [], number
                         continue
-                    if block and block[0].startswith("$ build/sslfeatures diff openssl-"):
+                    if block and between_tables(block[0]):
                         command, shown = block[0][2:], block[1:]
-                        if "|" not in command and "..." not in shown:
+                        if not any(line.strip() == "..." for line in shown):
                             yield os.path.relpath(source, ROOT), start, command, "\n".join(shown) + "\n"
                     block = None
                 elif block is not None:

@@ -241,7 +241,10 @@ fmt::format_context::iterator fmt::formatter<DiffText>::format(const DiffText& t
     const auto& diff = text.diff;
     auto out = fmt::format_to(ctx.out(), "\nold: {}\nnew: {}\n\n", r::side_text(diff.old_side),
                               r::side_text(diff.new_side));
-    if (!diff.equal()) out = fmt::format_to(out, "{}\n{}\n\n", r::findings_summary(diff), r::summary(diff));
+    if (!diff.equal()) {
+        out = fmt::format_to(out, "{}\n{}\n\n", r::wrap(r::findings_summary(diff), r::kLineWidth, "    "),
+                             r::summary(diff));
+    }
     if (!diff.findings.empty()) {
         out = fmt::format_to(out, "{}\n", r::center(" findings ", r::kLineWidth, '-'));
         for (std::size_t i = 0; i < diff.findings.size(); ++i) {
