@@ -193,6 +193,56 @@ TEST_F(Findings, EnginesAndSslThreeGoIn40) {
     EXPECT_TRUE(sslv3) << d.at("findings").dump(2);
 }
 
+// ---- origin: the configuration, when a setting that bears on it differs -------------
+
+json read_table(const std::string& name) {
+    return json::parse(read_file(env_or_fail("SF_TEST_TABLES") + "/" + name + ".json"));
+}
+
+// The 3.0.22 table as if TLS 1.2 had stopped completing, with `new_setting`
+// in the new side's configuration and `old_setting` in the old side's.
+json diff_with_settings(const TempDir& dir, const json& old_setting, const json& new_setting) {
+    json before = read_table("openssl-3.0.22");
+    json after = before;
+    before["configuration"]["settings"] = old_setting;
+    after["configuration"]["settings"] = new_setting;
+    for (auto& [key, attempt] : after["protocols"]["TLSv1.2"]["attempts"].items()) {
+        attempt = {{"ok", false}, {"detail", "unsupported protocol"}};
+    }
+    write_file(dir.path() + "/before.json", before.dump(2));
+    write_file(dir.path() + "/after.json", after.dump(2));
+    return diff_json(dir.path() + "/before.json", dir.path() + "/after.json");
+}
+
+TEST(FindingOrigin, IsTheConfigurationWhenARelevantSettingDiffers) {
+    TempDir dir;
+    const json d = diff_with_settings(dir, json::object(),
+                                      {{"ssl_conf.system_default.MinProtocol", "TLSv1.3"}});
+    const json* f = finding(d, "protocol-stops");
+    ASSERT_NE(f, nullptr) << d.at("findings").dump(2);
+    EXPECT_EQ(f->at("origin"), "configuration");
+    EXPECT_NE(f->at("origin_evidence").get<std::string>().find("MinProtocol = TLSv1.3"), std::string::npos)
+        << f->dump(2);
+}
+
+TEST(FindingOrigin, IsNotTheConfigurationWhenBothSidesShareTheSetting) {
+    TempDir dir;
+    const json same = {{"ssl_conf.system_default.MinProtocol", "TLSv1.2"}};
+    const json d = diff_with_settings(dir, same, same);
+    const json* f = finding(d, "protocol-stops");
+    ASSERT_NE(f, nullptr) << d.at("findings").dump(2);
+    EXPECT_EQ(f->at("origin"), "release") << f->dump(2);
+}
+
+// An unrelated setting that changed explains nothing either.
+TEST(FindingOrigin, IsNotTheConfigurationForAnUnrelatedSetting) {
+    TempDir dir;
+    const json d = diff_with_settings(dir, json::object(), {{"ssl_conf.system_default.Options", "KTLS"}});
+    const json* f = finding(d, "protocol-stops");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->at("origin"), "release") << f->dump(2);
+}
+
 // Findings come most severe first, and every detailed change proves at most
 // one finding.
 TEST_F(Findings, AreOrderedBySeverityAndShareNoEvidence) {

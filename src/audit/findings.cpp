@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <regex>
 
@@ -11,16 +12,20 @@
 namespace sslfeatures::audit {
 namespace {
 
+// The text a list item or a value change is about: what was added or
+// removed, or what a value became.
+const std::string& item_of(const Change& c) { return c.kind == ChangeKind::removed ? c.old_text : c.new_text; }
+
 // A rule's patterns, compiled once.
 class Patterns {
   public:
     explicit Patterns(const FindingRule& rule)
-        : section_(compile(rule.section)), name_(compile(rule.name)), value_(compile(rule.value)), old_(compile(rule.old_text)),
-          new_(compile(rule.new_text)), note_(compile(rule.note)) {}
+        : section_(compile(rule.section)), name_(compile(rule.name)), value_(compile(rule.value)),
+          old_(compile(rule.old_text)), new_(compile(rule.new_text)), note_(compile(rule.note)) {}
 
     bool match(const FindingRule& rule, const DiffSection& section, const Change& c) const {
         return whole(section_, section.id) && (rule.kind.empty() || rule.kind == change_kind_name(c.kind)) &&
-               whole(name_, c.name) && search(value_, value_of(c)) && search(old_, c.old_text) &&
+               whole(name_, c.name) && search(value_, item_of(c)) && search(old_, c.old_text) &&
                search(new_, c.new_text) && search(note_, c.note) && at_least(rule.new_at_least, c.new_text);
     }
 
@@ -35,11 +40,6 @@ class Patterns {
     static bool search(const std::optional<std::regex>& re, const std::string& text) {
         return !re || std::regex_search(text, *re);
     }
-    // The text a list item or a value change is about: what was added or
-    // removed, or what a value became.
-    static const std::string& value_of(const Change& c) {
-        return c.kind == ChangeKind::removed ? c.old_text : c.new_text;
-    }
     static bool at_least(std::uint64_t floor, const std::string& text) {
         if (floor == 0) return true;
         std::uint64_t n = 0;
@@ -49,8 +49,6 @@ class Patterns {
 
     std::optional<std::regex> section_, name_, value_, old_, new_, note_;
 };
-
-const std::string& item_of(const Change& c) { return c.kind == ChangeKind::removed ? c.old_text : c.new_text; }
 
 // "a", "a and b", "a, b and c".
 std::string listing(const std::vector<std::string>& items) {
@@ -93,17 +91,31 @@ std::string build_evidence(std::string_view macro, const Snapshot& a, const Snap
                        : fmt::format("built with -D{}, before with -D{}", now, was);
 }
 
-// "openssl.cnf sets ssl_conf.system_default.MinProtocol = TLSv1.2" when a
-// setting of either side's configuration file matches.
+// The settings of one side's configuration file whose names match.
+std::map<std::string, std::string> matching_settings(const std::regex& pattern, const Snapshot& s) {
+    std::map<std::string, std::string> out;
+    if (!s.configuration) return out;
+    for (const auto& setting : s.configuration->settings) {
+        if (std::regex_search(setting.name, pattern)) out[setting.name] = setting.value;
+    }
+    return out;
+}
+
+// "the new configuration file sets ssl_conf.system_default.MinProtocol =
+// TLSv1.2" when a matching setting differs between the two sides (set on one
+// only, or to another value): a setting both sides share explains no change.
 std::string configuration_evidence(std::string_view pattern, const Snapshot& a, const Snapshot& b) {
-    for (const Snapshot* s : {&b, &a}) {
-        if (pattern.empty() || !s->configuration) continue;
-        for (const auto& setting : s->configuration->settings) {
-            if (std::regex_search(setting.name, std::regex(pattern.begin(), pattern.end()))) {
-                return fmt::format("the {} configuration file sets {} = {}", s == &b ? "new" : "old", setting.name,
-                                   setting.value);
-            }
+    if (pattern.empty() || !a.configuration || !b.configuration) return {};
+    const std::regex re(pattern.begin(), pattern.end());
+    const auto was = matching_settings(re, a), now = matching_settings(re, b);
+    for (const auto& [name, value] : now) {
+        const auto it = was.find(name);
+        if (it == was.end() || it->second != value) {
+            return fmt::format("the new configuration file sets {} = {}", name, value);
         }
+    }
+    for (const auto& [name, value] : was) {
+        if (!now.count(name)) return fmt::format("the old configuration file set {} = {}, the new one does not", name, value);
     }
     return {};
 }
@@ -153,35 +165,47 @@ std::string_view severity_title(Severity severity) {
     return "worth knowing";
 }
 
+namespace {
+
+// The finding `rule` makes of the changes no earlier rule took, marking
+// them taken; nothing when it matches none.
+std::optional<Finding> apply(const FindingRule& rule, const Diff& diff, std::vector<std::vector<bool>>& taken) {
+    const Patterns patterns(rule);
+    Finding f{std::string(rule.id), rule.severity, {}, {}, {}, {}, {}, {}};
+    std::vector<std::string> subjects;
+    const Change* first = nullptr;
+    for (std::size_t s = 0; s < diff.sections.size(); ++s) {
+        const DiffSection& section = diff.sections[s];
+        for (std::size_t i = 0; i < section.changes.size(); ++i) {
+            const Change& c = section.changes[i];
+            if (taken[s][i] || !patterns.match(rule, section, c)) continue;
+            taken[s][i] = true;
+            if (first == nullptr) first = &c;
+            f.evidence.push_back({s, i});
+            add_unique(subjects, rule.subject == "value" ? item_of(c) : c.name);
+            for (const auto& side : c.sides) add_unique(f.sides, side);
+        }
+    }
+    if (first == nullptr) return std::nullopt;
+    f.says = fill(rule.says, listing(subjects), *first);
+    f.affects = fill(rule.affects, listing(subjects), *first);
+    return f;
+}
+
+}  // namespace
+
 std::vector<Finding> find(const Diff& diff, const Snapshot& a, const Snapshot& b,
                           std::span<const FindingRule> rules) {
-    std::vector<Finding> findings;
-    // Each change proves one finding: the first rule that matches it, so a
+    // Each change proves one finding: the first rule's that matches it, so a
     // specific rule placed before a general one takes its changes.
     std::vector<std::vector<bool>> taken;
     for (const auto& section : diff.sections) taken.emplace_back(section.changes.size(), false);
+    std::vector<Finding> findings;
     for (const FindingRule& rule : rules) {
-        const Patterns patterns(rule);
-        Finding f{std::string(rule.id), rule.severity, {}, {}, {}, {}, {}, {}};
-        std::vector<std::string> subjects;
-        const Change* first = nullptr;
-        for (std::size_t s = 0; s < diff.sections.size(); ++s) {
-            const DiffSection& section = diff.sections[s];
-            for (std::size_t i = 0; i < section.changes.size(); ++i) {
-                const Change& c = section.changes[i];
-                if (taken[s][i] || !patterns.match(rule, section, c)) continue;
-                taken[s][i] = true;
-                if (first == nullptr) first = &c;
-                f.evidence.push_back({s, i});
-                add_unique(subjects, rule.subject == "value" ? item_of(c) : c.name);
-                for (const auto& side : c.sides) add_unique(f.sides, side);
-            }
-        }
-        if (first == nullptr) continue;
-        f.says = fill(rule.says, listing(subjects), *first);
-        f.affects = fill(rule.affects, listing(subjects), *first);
-        attribute(f, rule, a, b);
-        findings.push_back(std::move(f));
+        std::optional<Finding> f = apply(rule, diff, taken);
+        if (!f) continue;
+        attribute(*f, rule, a, b);
+        findings.push_back(std::move(*f));
     }
     std::stable_sort(findings.begin(), findings.end(),
                      [](const Finding& x, const Finding& y) { return x.severity < y.severity; });
