@@ -17,6 +17,7 @@ TEXT_KEYS = ["section", "kind", "name", "value", "old", "new", "note", "subject"
              "build_macro", "config_setting", "origin", "origin_note"]
 PATTERN_KEYS = ["section", "name", "value", "old", "new", "note", "config_setting"]
 REQUIRED = ["id", "severity", "section", "says", "affects"]
+NUMBER_KEYS = ["new_at_least", "old_below"]
 
 
 def fail(message):
@@ -35,7 +36,7 @@ def check(rule, seen):
     for key in REQUIRED:
         if key not in rule:
             fail(f"rule {rid}: missing '{key}'")
-    unknown = set(rule) - set(REQUIRED) - set(TEXT_KEYS) - {"new_at_least"}
+    unknown = set(rule) - set(REQUIRED) - set(TEXT_KEYS) - set(NUMBER_KEYS)
     if unknown:
         fail(f"rule {rid}: unknown key(s) {', '.join(sorted(unknown))}")
     if rid in seen:
@@ -56,9 +57,10 @@ def check(rule, seen):
         fail(f"rule {rid}: origin '{rule['origin']}' is not release, build or configuration")
     if ("origin" in rule) != ("origin_note" in rule):
         fail(f"rule {rid}: 'origin' and 'origin_note' go together")
-    floor = rule.get("new_at_least", 0)
-    if not isinstance(floor, int) or not 0 <= floor < 2**64:
-        fail(f"rule {rid}: new_at_least must be an integer from 0 to 2^64 - 1")
+    for key in NUMBER_KEYS:
+        number = rule.get(key, 0)
+        if not isinstance(number, int) or not 0 <= number < 2**64:
+            fail(f"rule {rid}: {key} must be an integer from 0 to 2^64 - 1")
 
 
 def main():
@@ -78,7 +80,8 @@ def main():
         rows.append(
             "    {" + ", ".join([
                 literal(rule["id"]), f"Severity::{rule['severity']}", g("section"), g("kind"), g("name"),
-                g("value"), g("old"), g("new"), g("note"), str(rule.get("new_at_least", 0)) + "ULL",
+                g("value"), g("old"), g("new"), g("note"),
+                str(rule.get("new_at_least", 0)) + "ULL", str(rule.get("old_below", 0)) + "ULL",
                 literal(rule.get("subject", "name")), g("says"), g("affects"), g("build_macro"),
                 g("config_setting"), g("origin"), g("origin_note"),
             ]) + "},")

@@ -26,7 +26,8 @@ class Patterns {
     bool match(const FindingRule& rule, const DiffSection& section, const Change& c) const {
         return whole(section_, section.id) && (rule.kind.empty() || rule.kind == change_kind_name(c.kind)) &&
                whole(name_, c.name) && search(value_, item_of(c)) && search(old_, c.old_text) &&
-               search(new_, c.new_text) && search(note_, c.note) && at_least(rule.new_at_least, c.new_text);
+               search(new_, c.new_text) && search(note_, c.note) && at_least(rule.new_at_least, c.new_text) &&
+               below(rule.old_below, c.old_text);
     }
 
   private:
@@ -40,11 +41,19 @@ class Patterns {
     static bool search(const std::optional<std::regex>& re, const std::string& text) {
         return !re || std::regex_search(text, *re);
     }
-    static bool at_least(std::uint64_t floor, const std::string& text) {
-        if (floor == 0) return true;
+    static std::optional<std::uint64_t> number(const std::string& text) {
         std::uint64_t n = 0;
         const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
-        return error == std::errc() && n >= floor;
+        if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+        return n;
+    }
+    static bool at_least(std::uint64_t floor, const std::string& text) {
+        const auto n = number(text);
+        return floor == 0 || (n && *n >= floor);
+    }
+    static bool below(std::uint64_t ceiling, const std::string& text) {
+        const auto n = number(text);
+        return ceiling == 0 || (n && *n < ceiling);
     }
 
     std::optional<std::regex> section_, name_, value_, old_, new_, note_;

@@ -30,6 +30,7 @@ struct FindingRule {
     std::string_view value;    // the added or removed text, or a change's new text
     std::string_view old_text, new_text, note;
     std::uint64_t new_at_least;  // a change's new text, read as a number, is at least this (0: any)
+    std::uint64_t old_below;     // and its old text is below this (0: any)
     std::string_view subject;  // what {subjects} lists: "name" or "value"
     std::string_view says, affects;
     std::string_view build_macro;     // the build is the origin when the builds define it differently
