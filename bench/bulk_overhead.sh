@@ -7,18 +7,8 @@
 # the ratio bench / reference and the bench's CV over the rounds.
 # Usage: bench/bulk_overhead.sh [BUILD_DIR]   (ROUNDS=5 SECONDS_PER_RUN=0.5)
 set -euo pipefail
-build=${1:-build}
-bin="$build/sslfeatures"
-ref="$build/bench/bulk_reference"
-for f in "$bin" "$ref"; do
-  [ -x "$f" ] || { echo "bulk_overhead: no $f; build first (meson compile -C $build)" >&2; exit 2; }
-done
-rounds=${ROUNDS:-5}
-seconds=${SECONDS_PER_RUN:-0.5}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-"$(dirname "$0")/bench_certs.sh" "$work"
+REFERENCE=bulk_reference
+source "$(dirname "$0")/overhead_setup.sh"
 
 mapfile -t cases < <("$bin" bench --measure bulk --quick --list)
 printf '%-62s %10s %10s %7s %6s\n' case reference bench ratio cv

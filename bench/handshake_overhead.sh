@@ -7,18 +7,8 @@
 # ECDSA P-256 CA and a localhost leaf of each key type.
 # Usage: bench/handshake_overhead.sh [BUILD_DIR]   (ROUNDS=5 SECONDS_PER_RUN=0.5)
 set -euo pipefail
-build=${1:-build}
-bin="$build/sslfeatures"
-ref="$build/bench/handshake_reference"
-for f in "$bin" "$ref"; do
-  [ -x "$f" ] || { echo "handshake_overhead: no $f; build first (meson compile -C $build)" >&2; exit 2; }
-done
-rounds=${ROUNDS:-5}
-seconds=${SECONDS_PER_RUN:-0.5}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-"$(dirname "$0")/bench_certs.sh" "$work"
+REFERENCE=handshake_reference
+source "$(dirname "$0")/overhead_setup.sh"
 
 # The quick set's names, as the bench lists them.
 mapfile -t cases < <("$bin" bench --quick --list)

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <tuple>
 
 #include <benchmark/benchmark.h>
 
@@ -76,9 +77,8 @@ BulkResult result_of(const BulkCase& c, const Collected& collected) {
     r.name = c.name();
     r.c = c;
     r.error = collected.error;
-    for (const Counters& run : collected.runs) r.rates.push_back(counter(run, kPairMBpsCounter));
-    r.rate = median(r.rates);
-    r.cv = coefficient_of_variation(r.rates);
+    Series rates = series_of(collected, kPairMBpsCounter);
+    std::tie(r.rates, r.rate, r.cv) = std::tie(rates.values, rates.median, rates.cv);
     if (collected.runs.empty()) return r;
     const Counters& last = collected.runs.back();
     r.send_mbps = counter(last, kSendMBpsCounter);

@@ -134,4 +134,12 @@ double counter(const Counters& counters, const char* name) {
     return it != counters.end() ? it->second : 0.0;
 }
 
+Series series_of(const Collected& collected, const char* name) {
+    Series s;
+    for (const Counters& run : collected.runs) s.values.push_back(counter(run, name));
+    s.median = median(s.values);
+    s.cv = coefficient_of_variation(s.values);
+    return s;
+}
+
 }  // namespace sslfeatures::bench

@@ -42,4 +42,12 @@ double coefficient_of_variation(const std::vector<double>& v);
 // A counter of one run; 0 when it is missing.
 double counter(const Counters& counters, const char* name);
 
+// One counter over the repetitions: each run's value, their median and CV.
+struct Series {
+    std::vector<double> values;
+    double median = 0;
+    double cv = 0;
+};
+Series series_of(const Collected& collected, const char* name);
+
 }  // namespace sslfeatures::bench

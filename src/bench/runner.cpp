@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <tuple>
 
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
@@ -130,9 +131,8 @@ CaseResult result_of(const Case& c, int threads, const Collected& collected) {
     r.c = c;
     r.threads = threads;
     r.error = collected.error;
-    for (const Counters& run : collected.runs) r.rates.push_back(counter(run, kRateCounter));
-    r.rate = median(r.rates);
-    r.cv = coefficient_of_variation(r.rates);
+    Series rates = series_of(collected, kRateCounter);
+    std::tie(r.rates, r.rate, r.cv) = std::tie(rates.values, rates.median, rates.cv);
     if (collected.runs.empty()) return r;
     const Counters& last = collected.runs.back();
     r.server_cpu_us = counter(last, kServerCpuCounter);
