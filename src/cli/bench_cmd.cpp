@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <sstream>
@@ -17,15 +18,18 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "bench/alloc_count.hpp"
 #include "bench/bulk_matrix.hpp"
 #include "bench/bulk_runner.hpp"
 #include "bench/matrix.hpp"
+#include "bench/memory.hpp"
 #include "bench/runner.hpp"
 #include "bench/svg.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/validators.hpp"
+#include "render/memory_report.hpp"
 #include "util/atomic_file.hpp"
 
 namespace sslfeatures::cli {
@@ -37,7 +41,7 @@ constexpr double kQuickMinTime = 0.25;
 constexpr double kMatrixMinTime = 0.05;
 constexpr std::size_t kQuickSize = 16;
 
-enum class Measure { handshake, bulk };
+enum class Measure { handshake, bulk, memory };
 
 struct BenchOptions {
     Measure measure = Measure::handshake;
@@ -46,6 +50,7 @@ struct BenchOptions {
     std::vector<int> threads{1};
     std::vector<std::size_t> payloads;  // --size; empty: bench::kDefaultPayloads
     long iterations = 0;
+    int pairs = 0;  // --pairs; 0: bench::kDefaultPairs
     std::string svg;
     bool list = false;
     std::vector<std::string> passthrough;  // --benchmark_* for Google Benchmark
@@ -213,7 +218,29 @@ std::string no_case_message(const Matrix& matrix) {
 
 // Options that belong to one kind of measurement only: refused with the
 // others rather than ignored.
+void check_memory_options(const BenchOptions& options) {
+    const auto refuse = [](std::string_view option) {
+        throw Error(kUsage, fmt::format("{} does not apply to --measure memory; leave it out", option));
+    };
+    if (!options.selection.ciphers.empty()) refuse("--cipher");
+    if (!options.selection.groups.empty()) refuse("--group");
+    if (!options.payloads.empty()) refuse("--size");
+    if (options.threads != std::vector<int>{1}) refuse("--threads");
+    if (options.transport != bench::Transport::memory) refuse("--transport");
+    if (!options.svg.empty()) refuse("--svg");
+    if (options.iterations > 0) refuse("--iterations");
+    for (const std::string& arg : options.passthrough) {
+        if (arg != "--benchmark_format=console" && arg != "--benchmark_format=json") {
+            throw Error(kUsage, fmt::format("{} does not apply to --measure memory (Google Benchmark does not run it; "
+                                            "--benchmark_format=console|json does)",
+                                            arg));
+        }
+    }
+}
+
 void check_measure_options(const BenchOptions& options) {
+    if (options.measure == Measure::memory) return check_memory_options(options);
+    if (options.pairs > 0) throw Error(kUsage, "--pairs applies to --measure memory; add it, or leave --pairs out");
     const bool bulk = options.measure == Measure::bulk;
     if (!bulk && !options.payloads.empty()) {
         throw Error(kUsage, "--size applies to bulk data: add --measure bulk, or leave --size out");
@@ -240,7 +267,7 @@ Matrix checked(BenchOptions& options, Matrix matrix) {
 
 void check_arguments(const BenchOptions& options) {
     for (const std::string& arg : options.passthrough) {
-        if (arg.rfind("--benchmark_", 0) != 0) {
+        if (!arg.starts_with("--benchmark_")) {
             throw Error(kUsage, fmt::format("unexpected argument '{}' (see 'sslfeatures bench --help')", arg));
         }
     }
@@ -286,8 +313,40 @@ int run_measure(BenchOptions& options, const Matrix& matrix, Run run, Chart char
     return report_failures(outcome);
 }
 
+// Memory per connection: this process holds the pairs for the resident
+// figures; a second run of the program, with OpenSSL's allocations counted
+// from its first, gives the exact figures (bench/memory.hpp).
+int run_memory(const BenchOptions& options) {
+    const std::vector<bench::Case> cases = bench::memory_cases(options.selection);
+    if (cases.empty()) throw Error(kUsage, "the selectors leave no case to run (see 'sslfeatures bench --measure memory --list')");
+    if (options.list) {
+        std::string text;
+        for (const bench::Case& c : cases) text += c.name() + "\n";
+        print_out(text);
+        return kOk;
+    }
+    const int pairs = options.pairs > 0 ? options.pairs : bench::kDefaultPairs;
+    if (bench::counting_allocations()) {
+        print_out(bench::counted_figures(cases, pairs));
+        return kOk;
+    }
+    if (std::getenv(bench::kCountingEnv)) {
+        throw Error(kFailure, "bench: OpenSSL's allocations cannot be counted (it allocated before main could install the hooks)");
+    }
+    int code = kOk;
+    const std::vector<bench::MemoryResult> results = bench::measure_memory(cases, pairs, code);
+    if (code != kOk) return code;  // the counting process has said why
+    if (flag_value(options.passthrough, "--benchmark_format") == "json") {
+        print_out(render::memory_json(results, pairs));
+    } else {
+        print_out(fmt::format("{}", render::MemoryTable{results, pairs}));
+    }
+    return kOk;
+}
+
 int run_bench(BenchOptions& options) {
     check_arguments(options);
+    if (options.measure == Measure::memory) return run_memory(options);
     if (options.measure == Measure::bulk) {
         std::vector<std::size_t> payloads = options.payloads;
         if (payloads.empty()) payloads.assign(std::begin(bench::kDefaultPayloads), std::end(bench::kDefaultPayloads));
@@ -314,10 +373,12 @@ Runner setup_bench(CLI::App& sub) {
         ->delimiter(',');
     sub.add_option("--mode", s.modes, "Only these modes: full, session-id, ticket")->delimiter(',');
     sub.add_flag("--quick", s.quick, "The quick set: default TLS 1.3 and 1.2 suites, RSA-2048 and ECDSA P-256, full and ticket");
-    sub.add_option("--measure", options->measure, "What to measure: handshake (default) or bulk (application data per suite)")
+    sub.add_option("--measure", options->measure,
+                   "What to measure: handshake (default), bulk (application data per suite) or memory (bytes per connection)")
         ->transform(named_value("measurement", "measurements",
                                 std::vector<std::pair<std::string, Measure>>{{"handshake", Measure::handshake},
-                                                                              {"bulk", Measure::bulk}},
+                                                                              {"bulk", Measure::bulk},
+                                                                              {"memory", Measure::memory}},
                                 "WHAT"))
         ->type_name("TEXT");
     sub.add_option("--size", options->payloads,
@@ -336,6 +397,10 @@ Runner setup_bench(CLI::App& sub) {
         ->type_name("TEXT");
     sub.add_option("--iterations", options->iterations, "Exactly N handshakes per case (for smoke tests)")
         ->check(CLI::Range(1L, 100000000L));
+    sub.add_option("--pairs", options->pairs,
+                   fmt::format("--measure memory: pairs held open at once for the whole-process figures (default {})",
+                               bench::kDefaultPairs))
+        ->check(CLI::Range(1, 100000));
     sub.add_option("--svg", options->svg, "Also write a chart of handshakes per second to FILE (atomically)")
         ->check(file_name());
     sub.add_flag("--list", options->list, "List the cases the selectors pick, and the skipped ones, and exit");

@@ -71,4 +71,8 @@ void HandshakeEngine::mark_closed() {
     SSL_set_shutdown(server_.get(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
 }
 
+void HandshakeEngine::release(Side side) {
+    (side == Side::client ? client_ : server_).reset();
+}
+
 }  // namespace sslfeatures::tls

@@ -52,6 +52,10 @@ class HandshakeEngine {
     // resumption would then quietly turn into full handshakes.
     void mark_closed();
 
+    // Frees one side's SSL (with its end of the transport) now, leaving the
+    // other: what it held is what the allocation count drops by.
+    void release(Side side);
+
     SSL* client() const { return client_.get(); }
     SSL* server() const { return server_.get(); }
 
