@@ -168,6 +168,16 @@ PairsMemory pairs_of(const nlohmann::json& j) {
     return m;
 }
 
+// Everything a child writes to `fd` (which is then closed), and its status.
+std::string read_until_exit(int fd, pid_t pid, int& status) {
+    std::string out;
+    char buffer[4096];
+    for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
+    close(fd);
+    waitpid(pid, &status, 0);
+    return out;
+}
+
 std::vector<std::string> own_arguments() {
     std::ifstream in("/proc/self/cmdline", std::ios::binary);
     std::vector<std::string> args;
@@ -203,12 +213,8 @@ std::string run_counting_process(int& exit_code) {
         close(fds[0]);
         throw Error(kFailure, "bench: cannot run the counting process (/proc/self/exe)");
     }
-    std::string out;
-    char buffer[4096];
-    for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
-    close(fds[0]);
     int status = 0;
-    waitpid(pid, &status, 0);
+    const std::string out = read_until_exit(fds[0], pid, status);
     exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : kFailure;
     return out;
 }
@@ -339,12 +345,8 @@ PairsMemory hold_pairs_in_child(const Case& c, int pairs) {
         _exit(code);
     }
     close(fds[1]);
-    std::string bytes;
-    char buffer[4096];
-    for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;) bytes.append(buffer, static_cast<std::size_t>(n));
-    close(fds[0]);
     int status = 0;
-    waitpid(pid, &status, 0);
+    const std::string bytes = read_until_exit(fds[0], pid, status);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || bytes.size() != sizeof(PairsMemory)) {
         if (WIFEXITED(status) && WEXITSTATUS(status) == 2) throw Error(kFailure, bytes);
         throw Error(kFailure, fmt::format("{}: the process holding {} pairs failed", c.name(), pairs));
