@@ -7,33 +7,8 @@
 # ECDSA P-256 CA and a localhost leaf of each key type.
 # Usage: bench/handshake_overhead.sh [BUILD_DIR]   (ROUNDS=5 SECONDS_PER_RUN=0.5)
 set -euo pipefail
-build=${1:-build}
-bin="$build/sslfeatures"
-ref="$build/bench/handshake_reference"
-for f in "$bin" "$ref"; do
-  [ -x "$f" ] || { echo "handshake_overhead: no $f; build first (meson compile -C $build)" >&2; exit 2; }
-done
-rounds=${ROUNDS:-5}
-seconds=${SECONDS_PER_RUN:-0.5}
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-openssl ecparam -name prime256v1 -genkey -noout -out ca.key 2>/dev/null
-openssl req -x509 -new -key ca.key -subj /CN=overhead-ca -days 2 -out ca.crt \
-  -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
-printf 'subjectAltName=DNS:localhost\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n' > leaf.ext
-make_leaf() {  # name, openssl genpkey arguments..., keyUsage
-  local name=$1 usage=$2; shift 2
-  openssl genpkey "$@" -out "$name.key" 2>/dev/null
-  openssl req -new -key "$name.key" -subj /CN=localhost -out "$name.csr"
-  { cat leaf.ext; echo "keyUsage=critical,$usage"; } > "$name.ext"
-  openssl x509 -req -in "$name.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
-    -extfile "$name.ext" -out "$name.crt" 2>/dev/null
-}
-make_leaf rsa-2048 digitalSignature,keyEncipherment -algorithm RSA -pkeyopt rsa_keygen_bits:2048
-make_leaf ecdsa-p256 digitalSignature -algorithm EC -pkeyopt ec_paramgen_curve:P-256
-cd - >/dev/null
+REFERENCE=handshake_reference
+source "$(dirname "$0")/overhead_setup.sh"
 
 # The quick set's names, as the bench lists them.
 mapfile -t cases < <("$bin" bench --quick --list)

@@ -1,6 +1,7 @@
 // sslfeatures: OpenSSL's constants, defaults and handshakes, for the OpenSSL
 // this binary is built against and runs with.
 #include <csignal>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 
+#include "bench/alloc_count.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "reflect/configuration.hpp"
@@ -70,6 +72,9 @@ std::string unknown_command(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // `bench --measure memory` runs the program again to count every byte
+    // OpenSSL allocates, which only hooks installed before its first can do.
+    if (std::getenv(bench::kCountingEnv)) bench::install_counting_allocator();
     std::signal(SIGPIPE, SIG_IGN);  // a peer that vanishes is an error to report, not a crash
     // Before any other OpenSSL call, so the library's own silent load never runs.
     reflect::load_configuration();

@@ -258,6 +258,63 @@ TEST(BenchThreads, TwoThreadsReportOneRowPerCase) {
     }
 }
 
+TEST(BenchThreads, AListOfThreadCountsGivesOneResultSetPerCount) {
+    Result r = run_tool({"bench", "--quick", "--mode", "full", "--protocol", "tls1.2", "--threads", "1,2",
+                         "--iterations", "4", "--benchmark_format=json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    std::map<int, int> per_count;
+    for (const json& b : doc.at("benchmarks")) {
+        EXPECT_FALSE(b.value("error_occurred", false)) << b.value("error_message", "");
+        per_count[b.at("threads").get<int>()] += 1;
+        // Percentiles of every handshake's wall time, in order, the largest the maximum.
+        const double p50 = b.at("lat_p50_us"), p99 = b.at("lat_p99_us"), max = b.at("lat_max_us");
+        EXPECT_GT(p50, 0);
+        EXPECT_LE(p50, p99 * 1.002);
+        EXPECT_LE(p99, max * 1.002);
+    }
+    EXPECT_EQ(per_count, (std::map<int, int>{{1, 2}, {2, 2}}));
+}
+
+// ---- bench --measure bulk ----------------------------------------------------------
+
+TEST(BenchBulkCli, QuickBulkRunsEachSuiteAtEachSize) {
+    Result r = run_tool({"bench", "--measure", "bulk", "--quick", "--size", "1k,1500", "--iterations", "20",
+                         "--benchmark_format=json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    const std::vector<std::string> listed = lines_of(run_tool({"bench", "--measure", "bulk", "--quick", "--size", "1k,1500", "--list"}).out);
+    ASSERT_EQ(doc.at("benchmarks").size(), listed.size());
+    for (const json& b : doc.at("benchmarks")) {
+        EXPECT_FALSE(b.value("error_occurred", false)) << b.value("error_message", "");
+        for (const char* counter : {"pair_MBps", "send_MBps", "recv_MBps", "floor_seal_MBps", "floor_open_MBps"}) {
+            EXPECT_GT(b.at(counter).get<double>(), 0) << b.at("name") << " " << counter;
+        }
+        EXPECT_GT(b.at("wire_per_byte").get<double>(), 1.0);
+        const std::string name = b.at("name");
+        EXPECT_TRUE(name.find("/bulk-1k/") != std::string::npos || name.find("/bulk-1500/") != std::string::npos) << name;
+    }
+}
+
+TEST(BenchBulkCli, BadSizesAndOptionsForTheOtherMeasureExitTwo) {
+    const std::vector<std::vector<std::string>> bad = {
+        {"bench", "--measure", "bulk", "--size", "0"},
+        {"bench", "--measure", "bulk", "--size", "1.5k"},
+        {"bench", "--measure", "bulk", "--size", "17m"},
+        {"bench", "--size", "1k"},
+        {"bench", "--measure", "bulk", "--mode", "ticket"},
+        {"bench", "--measure", "bulk", "--threads", "2"},
+        {"bench", "--measure", "bulk", "--transport", "tcp"},
+        {"bench", "--measure", "speed"},
+        {"bench", "--threads", "1,0"},
+    };
+    for (const auto& args : bad) {
+        Result r = run_tool(args);
+        EXPECT_EQ(r.exit_code, 2) << args.back() << ": " << r.err;
+        EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+    }
+}
+
 // ---- snapshot --with-bench ---------------------------------------------------------
 
 TEST(BenchSnapshot, WithBenchRecordsTheQuickSet) {

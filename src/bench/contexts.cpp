@@ -46,6 +46,7 @@ std::string group_list(const Case& c, bool server) {
 // What both sides share: exactly this version, suite and group.
 void pin(SSL_CTX* ctx, const Case& c, bool server) {
     if (c.seclevel0) SSL_CTX_set_security_level(ctx, 0);
+    if (!c.encrypt_then_mac) SSL_CTX_set_options(ctx, SSL_OP_NO_ENCRYPT_THEN_MAC);
     if (SSL_CTX_set_min_proto_version(ctx, c.version) != 1 ||
         SSL_CTX_set_max_proto_version(ctx, c.version) != 1) {
         setup_failed(fmt::format("pin {}", tls::protocol_id(c.version)));

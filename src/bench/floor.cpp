@@ -22,7 +22,6 @@ namespace sslfeatures::bench {
 namespace {
 
 using Op = std::function<void()>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, FreeWith<&EVP_MD_CTX_free>>;
 
 // Each operation runs in a few batches of a few milliseconds; the cheapest
 // batch counts. A floor is a lower bound: a batch slowed by a neighbour on a
@@ -48,12 +47,16 @@ double batch_ns(const Op& op) {
     return elapsed / runs;
 }
 
-double time_op(const Op& op) {
+}  // namespace
+
+double lowest_cost_ns(const std::function<void()>& op) {
     op();  // first use: tables, caches, lazy initialisation
     double best = batch_ns(op);
     for (int i = 1; i < kBatches; ++i) best = std::min(best, batch_ns(op));
     return best;
 }
+
+namespace {
 
 // Each operation by name, measured once.
 double measured(const std::string& name, const std::function<Op()>& make) {
@@ -61,7 +64,7 @@ double measured(const std::string& name, const std::function<Op()>& make) {
     static std::map<std::string, double> cache;
     std::lock_guard lock(mutex);
     if (auto it = cache.find(name); it != cache.end()) return it->second;
-    const double ns = time_op(make());
+    const double ns = lowest_cost_ns(make());
     cache.emplace(name, ns);
     return ns;
 }
@@ -83,7 +86,7 @@ void use_rsa_pss(EVP_PKEY_CTX* pctx) {
 }
 
 std::vector<unsigned char> sign(EVP_PKEY* key, tls::KeyType type) {
-    MdCtxPtr md(EVP_MD_CTX_new());
+    EvpMdCtxPtr md(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     check(md && EVP_DigestSignInit(md.get(), &pctx, digest_for(type), nullptr, key) == 1, "start a signature");
     if (tls::is_rsa(type)) use_rsa_pss(pctx);
@@ -95,7 +98,7 @@ std::vector<unsigned char> sign(EVP_PKEY* key, tls::KeyType type) {
 }
 
 void verify(EVP_PKEY* key, tls::KeyType type, const std::vector<unsigned char>& sig) {
-    MdCtxPtr md(EVP_MD_CTX_new());
+    EvpMdCtxPtr md(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     check(md && EVP_DigestVerifyInit(md.get(), &pctx, digest_for(type), nullptr, key) == 1, "start a verification");
     if (tls::is_rsa(type)) use_rsa_pss(pctx);

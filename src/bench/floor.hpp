@@ -9,6 +9,8 @@
 // shares; TLS 1.2 resumption has no public-key operation, so its floor is 0.
 #pragma once
 
+#include <functional>
+
 #include "bench/matrix.hpp"
 
 namespace sslfeatures::bench {
@@ -23,5 +25,9 @@ struct Floor {
 // runs on this thread's CPU clock) and cached. Thread-safe. Throws
 // Error(kFailure) when the library refuses an operation.
 Floor crypto_floor(const Case& c);
+
+// What one run of `op` costs on this thread's CPU clock, as a floor counts
+// it: after one warm-up run, the cheapest of five batches of about 4 ms.
+double lowest_cost_ns(const std::function<void()>& op);
 
 }  // namespace sslfeatures::bench

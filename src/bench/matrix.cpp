@@ -27,6 +27,7 @@ struct Suite {
     std::string standard_name;
     Family family = Family::other;
     int min_version = 0;
+    bool cbc = false;  // CBC with an HMAC: encrypt-then-MAC applies
 };
 
 // The oldest version a suite works with, from the name the library gives it.
@@ -63,7 +64,7 @@ const LibrarySuites& library_suites() {
         for (int i = 0; i < sk_SSL_CIPHER_num(list); ++i) {
             const SSL_CIPHER* c = sk_SSL_CIPHER_value(list, i);
             Suite suite{SSL_CIPHER_get_name(c), SSL_CIPHER_standard_name(c), family_of(c),
-                        min_version(c)};
+                        min_version(c), SSL_CIPHER_get_digest_nid(c) != NID_undef};
             if (suite.min_version == TLS1_3_VERSION) {
                 s.tls13.push_back(std::move(suite));
             } else if (suite.family != Family::other) {
@@ -317,6 +318,30 @@ Matrix build_matrix(const Selection& selection) {
     Builder builder{selection, {}};
     builder.run();
     return std::move(builder.matrix);
+}
+
+std::vector<Case> suite_cases(const Selection& selection) {
+    const Builder builder{selection, {}};
+    std::vector<Case> cases;
+    for (const Suite& suite : library_suites().tls13) {
+        const Case c{TLS1_3_VERSION, suite.name, tls::KeyType::ecdsa_p256, "x25519", Mode::full, false};
+        if (builder.selected(c, suite)) cases.push_back(c);
+    }
+    for (const Suite& suite : library_suites().tls12) {
+        const tls::KeyType key = suite.family == Family::ecdhe_ecdsa ? tls::KeyType::ecdsa_p256 : tls::KeyType::rsa2048;
+        const Case c{TLS1_2_VERSION, suite.name, key, groups_for(suite.family).front(), Mode::full, false};
+        if (builder.selected(c, suite)) cases.push_back(c);
+    }
+    return cases;
+}
+
+bool is_cbc_suite(const std::string& cipher) {
+    for (const auto* list : {&library_suites().tls13, &library_suites().tls12}) {
+        for (const Suite& suite : *list) {
+            if (suite.name == cipher) return suite.cbc;
+        }
+    }
+    return false;
 }
 
 std::vector<Case> quick_cases() {

@@ -38,6 +38,7 @@ struct Case {
     std::string group;           // Group::id
     Mode mode = Mode::full;
     bool seclevel0 = false;      // TLS 1.1 and 1.0 need security level 0
+    bool encrypt_then_mac = true;  // off: CBC suites MAC, then encrypt (RFC 7366 refused)
 
     // "tls1.3/TLS_AES_128_GCM_SHA256/rsa-2048/x25519/full"; TLS 1.1 and 1.0
     // read "tls1.1@seclevel0/...", so no one mistakes them for defaults.
@@ -79,6 +80,17 @@ void check_selection(const Selection& selection);
 
 // Every case the selection picks, and the ones the library cannot run.
 Matrix build_matrix(const Selection& selection);
+
+// One full-handshake case per suite the library enables (TLS 1.3, then the
+// four TLS 1.2 families, in the library's order), with the key and group the
+// suite's family takes (ECDSA P-256 or RSA-2048; X25519, ffdhe2048 or RSA key
+// transport): for figures that depend on the suite alone, such as bulk data.
+// The selection's protocols, ciphers, keys and groups apply; its modes do not.
+std::vector<Case> suite_cases(const Selection& selection);
+
+// Whether the suite protects records with CBC and an HMAC (so that
+// encrypt-then-MAC applies), by OpenSSL's name.
+bool is_cbc_suite(const std::string& cipher);
 
 // The quick set: TLS 1.3 and TLS 1.2 with the suite the library picks by
 // default for each key, RSA-2048 and ECDSA P-256, X25519, full and ticket.

@@ -26,15 +26,15 @@ std::string_view transport_name(Transport transport) {
     return transport == Transport::tcp ? "tcp" : "memory";
 }
 
-Pair::Pair(const Case& c, Transport transport)
-    : case_(c), transport_(transport), client_ctx_(client_context(c)), server_ctx_(server_context(c)) {
+Pair::Pair(const Case& c, Transport transport, std::size_t memory_buffer)
+    : case_(c), transport_(transport), memory_buffer_(memory_buffer), client_ctx_(client_context(c)), server_ctx_(server_context(c)) {
     if (transport_ == Transport::tcp) listener_.emplace(loopback_listener());
 }
 
 bool Pair::connect_transport(bool resume) {
     if (!engine_.start(client_ctx_.get(), server_ctx_.get())) return false;
     const bool joined = transport_ == Transport::tcp ? engine_.join_sockets(tls::loopback_pair(*listener_))
-                                                     : engine_.join_in_memory();
+                                                     : engine_.join_in_memory(memory_buffer_);
     if (!joined) return false;
     return !resume || SSL_set_session(engine_.client(), session_.get()) == 1;
 }

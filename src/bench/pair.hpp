@@ -31,8 +31,9 @@ struct Measures {
 
 class Pair {
   public:
-    // Throws Error(kFailure) when the contexts cannot be configured.
-    Pair(const Case& c, Transport transport);
+    // Throws Error(kFailure) when the contexts cannot be configured. In
+    // memory, each direction buffers `memory_buffer` bytes (0: 17 KiB).
+    Pair(const Case& c, Transport transport, std::size_t memory_buffer = 0);
     Pair(const Pair&) = delete;
     Pair& operator=(const Pair&) = delete;
 
@@ -54,6 +55,8 @@ class Pair {
     // The last handshake's objects, for tests that read them another way.
     SSL* client() const { return engine_.client(); }
     SSL* server() const { return engine_.server(); }
+    // The client's context, for a caller that watches its handshake messages.
+    SSL_CTX* client_ctx() const { return client_ctx_.get(); }
 
   private:
     bool connect_transport(bool resume);
@@ -62,6 +65,7 @@ class Pair {
 
     Case case_;
     Transport transport_;
+    std::size_t memory_buffer_;
     SslCtxPtr client_ctx_;
     SslCtxPtr server_ctx_;
     std::optional<tls::Listener> listener_;  // tcp: on a loopback port

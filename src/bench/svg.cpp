@@ -1,6 +1,7 @@
 #include "bench/svg.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -46,6 +47,51 @@ double floor_rate(const CaseResult& r) {
     return r.floor_us > 0 ? r.threads * 1e6 / r.floor_us : 0;
 }
 
+// "500", "2k", "10k": a tick's label.
+std::string tick_label(double value) {
+    if (value >= 1e6) return fmt::format("{:g}M", value / 1e6);
+    if (value >= 1e3) return fmt::format("{:g}k", value / 1e3);
+    return fmt::format("{:g}", value);
+}
+
+// A logarithmic x axis from a power of ten at least half the smallest value
+// below it (so the smallest bar stays readable) to the power of ten at or
+// above the largest: rates an order of magnitude apart are all legible.
+struct LogAxis {
+    double low = 1;
+    double high = 10;
+
+    LogAxis(double smallest, double largest) {
+        low = std::pow(10.0, std::floor(std::log10(std::max(smallest / 2, 1.0))));
+        high = std::pow(10.0, std::ceil(std::log10(std::max(largest, low * 10))));
+    }
+    double x_of(double value) const {
+        const double v = std::clamp(value, low, high);
+        return kLabelWidth + std::log10(v / low) / std::log10(high / low) * kBarWidth;
+    }
+    // Grid lines, tick marks and labels at 1, 2 and 5 times each power of
+    // ten, from `top` to the axis line at `bottom`, and the axis title.
+    std::string render(int top, int bottom, std::string_view title) const {
+        std::string out = fmt::format("<line x1='{0}' x2='{1}' y1='{2}' y2='{2}' stroke='black'/>\n", kLabelWidth,
+                                      kLabelWidth + kBarWidth, bottom);
+        for (double decade = low; decade < high * 1.001; decade *= 10) {
+            for (double step : {1.0, 2.0, 5.0}) {
+                const double value = decade * step;
+                if (value > high * 1.001) break;
+                const double x = x_of(value);
+                out += fmt::format("<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#dddddd'/>\n", x, top, bottom);
+                out += fmt::format("<line class='tick' x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='black'/>\n", x,
+                                   bottom, bottom + 4);
+                out += fmt::format("<text x='{:.1f}' y='{}' text-anchor='middle'>{}</text>\n", x, bottom + 15,
+                                   tick_label(value));
+            }
+        }
+        out += fmt::format("<text class='axis-title' x='{}' y='{}' text-anchor='middle'>{}</text>\n",
+                           kLabelWidth + kBarWidth / 2, bottom + 30, title);
+        return out;
+    }
+};
+
 }  // namespace
 
 std::string render_svg(const Outcome& outcome) {
@@ -60,9 +106,17 @@ std::string render_svg(const Outcome& outcome) {
     }
     const auto rank = [&](const CaseResult* r) { return std::find(order.begin(), order.end(), heading_of(*r)) - order.begin(); };
     std::stable_sort(rows.begin(), rows.end(), [&](const CaseResult* a, const CaseResult* b) { return rank(a) < rank(b); });
-    double top = 1;
-    for (const CaseResult* r : rows) top = std::max({top, r->rate, floor_rate(*r)});
-    const auto x_of = [&](double rate) { return kLabelWidth + rate / top * kBarWidth; };
+    double largest = 1;
+    double smallest = 0;
+    for (const CaseResult* r : rows) {
+        for (double v : {r->rate, floor_rate(*r)}) {
+            if (v <= 0) continue;
+            largest = std::max(largest, v);
+            smallest = smallest > 0 ? std::min(smallest, v) : v;
+        }
+    }
+    const LogAxis axis(smallest > 0 ? smallest : 1, largest);
+    const auto x_of = [&](double rate) { return axis.x_of(rate); };
 
     std::string body;
     int y = kTop;
@@ -87,7 +141,8 @@ std::string render_svg(const Outcome& outcome) {
         body += "</g>\n";
         y += kRow;
     }
-    const int height = y + 16;
+    body = axis.render(kTop, y + 4, "handshakes per second (log scale)") + body;
+    const int height = y + 44;
     return fmt::format(
         "<?xml version='1.0' encoding='UTF-8'?>\n"
         "<svg xmlns='http://www.w3.org/2000/svg' width='{0}' height='{1}' viewBox='0 0 {0} {1}' "

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <sstream>
@@ -17,13 +18,18 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "bench/alloc_count.hpp"
+#include "bench/bulk_matrix.hpp"
+#include "bench/bulk_runner.hpp"
 #include "bench/matrix.hpp"
+#include "bench/memory.hpp"
 #include "bench/runner.hpp"
 #include "bench/svg.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/validators.hpp"
+#include "render/memory_report.hpp"
 #include "util/atomic_file.hpp"
 
 namespace sslfeatures::cli {
@@ -35,11 +41,16 @@ constexpr double kQuickMinTime = 0.25;
 constexpr double kMatrixMinTime = 0.05;
 constexpr std::size_t kQuickSize = 16;
 
+enum class Measure { handshake, bulk, memory };
+
 struct BenchOptions {
+    Measure measure = Measure::handshake;
     bench::Selection selection;
     bench::Transport transport = bench::Transport::memory;
-    int threads = 1;
+    std::vector<int> threads{1};
+    std::vector<std::size_t> payloads;  // --size; empty: bench::kDefaultPayloads
     long iterations = 0;
+    int pairs = 0;  // --pairs; 0: bench::kDefaultPairs
     std::string svg;
     bool list = false;
     std::vector<std::string> passthrough;  // --benchmark_* for Google Benchmark
@@ -178,14 +189,16 @@ std::unique_ptr<benchmark::BenchmarkReporter> display_reporter(const std::vector
     throw Error(kUsage, "unknown format");  // check_passthrough_values stops this first
 }
 
-void list_cases(const bench::Matrix& matrix) {
+template <typename Matrix>
+void list_cases(const Matrix& matrix) {
     std::string text;
-    for (const bench::Case& c : matrix.cases) text += fmt::format("{}\n", c.name());
+    for (const auto& c : matrix.cases) text += fmt::format("{}\n", c.name());
     for (const bench::Skipped& s : matrix.skipped) text += fmt::format("{}  skipped: {}\n", s.name, s.reason);
     print_out(text);
 }
 
-int report_failures(const bench::Outcome& outcome) {
+template <typename Outcome>
+int report_failures(const Outcome& outcome) {
     if (outcome.failures.empty()) return kOk;
     for (const std::string& failure : outcome.failures) print_error(failure);
     print_error(fmt::format("{} of {} cases failed their checks", outcome.failures.size(),
@@ -195,32 +208,79 @@ int report_failures(const bench::Outcome& outcome) {
 
 // "no case", and why: the selectors matched nothing, or only cases this
 // library cannot run (the first one's reason tells which).
-std::string no_case_message(const bench::Matrix& matrix) {
+template <typename Matrix>
+std::string no_case_message(const Matrix& matrix) {
     if (matrix.skipped.empty()) return "the selectors leave no case to run (see 'sslfeatures bench --help')";
     const bench::Skipped& first = matrix.skipped.front();
     return fmt::format("the selectors leave no case to run: the {} they pick cannot run here ({}: {})",
                        matrix.skipped.size(), first.name, first.reason);
 }
 
-// Every check a run makes before its first case, so that --list refuses
-// exactly what a run would: arguments, selectors, pass-through flags and the
-// --benchmark_out directory.
-bench::Matrix checked_matrix(BenchOptions& options) {
+// Options that belong to one kind of measurement only: refused with the
+// others rather than ignored.
+void check_memory_options(const BenchOptions& options) {
+    const auto refuse = [](std::string_view option) {
+        throw Error(kUsage, fmt::format("{} does not apply to --measure memory; leave it out", option));
+    };
+    if (!options.selection.ciphers.empty()) refuse("--cipher");
+    if (!options.selection.groups.empty()) refuse("--group");
+    if (!options.payloads.empty()) refuse("--size");
+    if (options.threads != std::vector<int>{1}) refuse("--threads");
+    if (options.transport != bench::Transport::memory) refuse("--transport");
+    if (!options.svg.empty()) refuse("--svg");
+    if (options.iterations > 0) refuse("--iterations");
     for (const std::string& arg : options.passthrough) {
-        if (arg.rfind("--benchmark_", 0) != 0) {
-            throw Error(kUsage, fmt::format("unexpected argument '{}' (see 'sslfeatures bench --help')", arg));
+        if (arg != "--benchmark_format=console" && arg != "--benchmark_format=json") {
+            throw Error(kUsage, fmt::format("{} does not apply to --measure memory (Google Benchmark does not run it; "
+                                            "--benchmark_format=console|json does)",
+                                            arg));
         }
     }
-    check_cout();
-    bench::check_selection(options.selection);
-    bench::Matrix matrix = bench::build_matrix(options.selection);
+}
+
+void check_measure_options(const BenchOptions& options) {
+    if (options.measure == Measure::memory) return check_memory_options(options);
+    if (options.pairs > 0) throw Error(kUsage, "--pairs applies to --measure memory; add it, or leave --pairs out");
+    const bool bulk = options.measure == Measure::bulk;
+    if (!bulk && !options.payloads.empty()) {
+        throw Error(kUsage, "--size applies to bulk data: add --measure bulk, or leave --size out");
+    }
+    if (!bulk) return;
+    const auto refuse = [](std::string_view option) {
+        throw Error(kUsage, fmt::format("{} applies to handshakes, not to --measure bulk; leave it out", option));
+    };
+    if (!options.selection.modes.empty()) refuse("--mode");
+    if (options.threads != std::vector<int>{1}) refuse("--threads");
+    if (options.transport != bench::Transport::memory) refuse("--transport");
+    if (!options.svg.empty()) refuse("--svg");
+}
+
+// Every check a run makes before its first case, so that --list refuses
+// exactly what a run would: arguments, selectors, pass-through flags and the
+// --benchmark_out directory. Returns the cases.
+template <typename Matrix>
+Matrix checked(BenchOptions& options, Matrix matrix) {
     if (matrix.cases.empty()) throw Error(kUsage, no_case_message(matrix));
     check_passthrough_values(options.passthrough);
     return matrix;
 }
 
-int run_bench(BenchOptions& options) {
-    const bench::Matrix matrix = checked_matrix(options);
+void check_arguments(const BenchOptions& options) {
+    for (const std::string& arg : options.passthrough) {
+        if (!arg.starts_with("--benchmark_")) {
+            throw Error(kUsage, fmt::format("unexpected argument '{}' (see 'sslfeatures bench --help')", arg));
+        }
+    }
+    check_cout();
+    check_measure_options(options);
+    bench::check_selection(options.selection);
+}
+
+// What every kind of run shares: the reporters, Google Benchmark's flags,
+// --list, the run itself (`run(options, display, file)`), the files written
+// atomically together and the verdict.
+template <typename Matrix, typename Run, typename Chart>
+int run_measure(BenchOptions& options, const Matrix& matrix, Run run, Chart chart) {
     auto display = display_reporter(options.passthrough);
     FileReport file_report(options.passthrough);
     if (!options.svg.empty()) util::check_writable(options.svg);  // fails now, not after the run
@@ -229,13 +289,12 @@ int run_bench(BenchOptions& options) {
         list_cases(matrix);
         return kOk;
     }
-
-    bench::RunOptions run;
-    run.transport = options.transport;
-    run.threads = options.threads;
-    if (options.iterations > 0) run.iterations = options.iterations;
-    run.progress = isatty(STDERR_FILENO) == 1;
-    const bench::Outcome outcome = bench::run_cases(matrix, run, display.get(), file_report.reporter());
+    bench::RunOptions settings;
+    settings.transport = options.transport;
+    settings.threads = options.threads;
+    if (options.iterations > 0) settings.iterations = options.iterations;
+    settings.progress = isatty(STDERR_FILENO) == 1;
+    const auto outcome = run(matrix, settings, display.get(), file_report.reporter());
     if (lists_only(options.passthrough)) {
         finish_out();  // Google Benchmark listed the cases and ran none
         return kOk;
@@ -248,10 +307,54 @@ int run_bench(BenchOptions& options) {
     }
     std::vector<util::FileContents> files;
     file_report.add_to(files);
-    if (!options.svg.empty()) files.push_back({options.svg, bench::render_svg(outcome)});
+    if (!options.svg.empty()) files.push_back({options.svg, chart(outcome)});
     util::write_files_atomically(files);
     finish_out();  // the display reporter's table, which Google Benchmark does not check
     return report_failures(outcome);
+}
+
+// Memory per connection: this process holds the pairs for the resident
+// figures; a second run of the program, with OpenSSL's allocations counted
+// from its first, gives the exact figures (bench/memory.hpp).
+int run_memory(const BenchOptions& options) {
+    const std::vector<bench::Case> cases = bench::memory_cases(options.selection);
+    if (cases.empty()) throw Error(kUsage, "the selectors leave no case to run (see 'sslfeatures bench --measure memory --list')");
+    if (options.list) {
+        std::string text;
+        for (const bench::Case& c : cases) text += c.name() + "\n";
+        print_out(text);
+        return kOk;
+    }
+    const int pairs = options.pairs > 0 ? options.pairs : bench::kDefaultPairs;
+    if (bench::counting_allocations()) {
+        print_out(bench::counted_figures(cases, pairs));
+        return kOk;
+    }
+    if (std::getenv(bench::kCountingEnv)) {
+        throw Error(kFailure, "bench: OpenSSL's allocations cannot be counted (it allocated before main could install the hooks)");
+    }
+    int code = kOk;
+    const std::vector<bench::MemoryResult> results = bench::measure_memory(cases, pairs, code);
+    if (code != kOk) return code;  // the counting process has said why
+    if (flag_value(options.passthrough, "--benchmark_format") == "json") {
+        print_out(render::memory_json(results, pairs));
+    } else {
+        print_out(fmt::format("{}", render::MemoryTable{results, pairs}));
+    }
+    return kOk;
+}
+
+int run_bench(BenchOptions& options) {
+    check_arguments(options);
+    if (options.measure == Measure::memory) return run_memory(options);
+    if (options.measure == Measure::bulk) {
+        std::vector<std::size_t> payloads = options.payloads;
+        if (payloads.empty()) payloads.assign(std::begin(bench::kDefaultPayloads), std::end(bench::kDefaultPayloads));
+        const auto matrix = checked(options, bench::build_bulk_matrix(options.selection, payloads));
+        return run_measure(options, matrix, bench::run_bulk_cases, [](const bench::BulkOutcome&) { return std::string(); });
+    }
+    const auto matrix = checked(options, bench::build_matrix(options.selection));
+    return run_measure(options, matrix, bench::run_cases, bench::render_svg);
 }
 
 }  // namespace
@@ -270,7 +373,21 @@ Runner setup_bench(CLI::App& sub) {
         ->delimiter(',');
     sub.add_option("--mode", s.modes, "Only these modes: full, session-id, ticket")->delimiter(',');
     sub.add_flag("--quick", s.quick, "The quick set: default TLS 1.3 and 1.2 suites, RSA-2048 and ECDSA P-256, full and ticket");
-    sub.add_option("--threads", options->threads, "Run each case in N threads at once, one pair each (default 1)")
+    sub.add_option("--measure", options->measure,
+                   "What to measure: handshake (default), bulk (application data per suite) or memory (bytes per connection)")
+        ->transform(named_value("measurement", "measurements",
+                                std::vector<std::pair<std::string, Measure>>{{"handshake", Measure::handshake},
+                                                                              {"bulk", Measure::bulk},
+                                                                              {"memory", Measure::memory}},
+                                "WHAT"))
+        ->type_name("TEXT");
+    sub.add_option("--size", options->payloads,
+                   "Bulk payload sizes per write (comma-separated): bytes, or with k or m for KiB and MiB (default 1k,16k)")
+        ->delimiter(',')
+        ->transform(payload_size());
+    sub.add_option("--threads", options->threads,
+                   "Run each case in N threads at once, one pair each (default 1); a list (1,2,4) runs each count in turn")
+        ->delimiter(',')
         ->check(CLI::Range(1, 256));
     sub.add_option("--transport", options->transport, "memory (BIO pairs, default) or tcp (loopback sockets)")
         ->transform(named_value("transport", "transports",
@@ -280,6 +397,10 @@ Runner setup_bench(CLI::App& sub) {
         ->type_name("TEXT");
     sub.add_option("--iterations", options->iterations, "Exactly N handshakes per case (for smoke tests)")
         ->check(CLI::Range(1L, 100000000L));
+    sub.add_option("--pairs", options->pairs,
+                   fmt::format("--measure memory: pairs held open at once for the whole-process figures (default {})",
+                               bench::kDefaultPairs))
+        ->check(CLI::Range(1, 100000));
     sub.add_option("--svg", options->svg, "Also write a chart of handshakes per second to FILE (atomically)")
         ->check(file_name());
     sub.add_flag("--list", options->list, "List the cases the selectors pick, and the skipped ones, and exit");

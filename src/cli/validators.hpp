@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "bench/bulk_matrix.hpp"
+
 namespace sslfeatures::cli {
 
 // Accepts what `accept` accepts (it may rewrite the value, as CLI11's
@@ -81,6 +83,21 @@ inline CLI::Validator seconds_between(double min, double max) {
             return fmt::format("invalid number of seconds '{}'; valid: a number from {} to {}", text, min, max);
         },
         "SECONDS");
+}
+
+// A bulk payload size: "1500", "1k", "16k", "1m" (bench::parse_payload), turned into the byte count.
+inline CLI::Validator payload_size() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            const std::size_t bytes = bench::parse_payload(text);
+            if (bytes == 0) {
+                return fmt::format("invalid payload size '{}'; give bytes, or KiB and MiB with k or m (1500, 1k, 16k), "
+                                   "from 1 to {}", text, bench::payload_label(bench::kMaxPayload));
+            }
+            text = std::to_string(bytes);
+            return {};
+        },
+        "SIZE");
 }
 
 // Refuses an empty value, which would otherwise mean "the default" without a word.

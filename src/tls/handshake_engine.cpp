@@ -25,10 +25,10 @@ bool HandshakeEngine::start(SSL_CTX* client_ctx, SSL_CTX* server_ctx) {
     return true;
 }
 
-bool HandshakeEngine::join_in_memory() {
+bool HandshakeEngine::join_in_memory(std::size_t buffer_bytes) {
     BIO* client_end = nullptr;
     BIO* server_end = nullptr;
-    if (BIO_new_bio_pair(&client_end, 0, &server_end, 0) != 1) return false;
+    if (BIO_new_bio_pair(&client_end, buffer_bytes, &server_end, buffer_bytes) != 1) return false;
     SSL_set_bio(client_.get(), client_end, client_end);
     SSL_set_bio(server_.get(), server_end, server_end);
     return true;
@@ -69,6 +69,10 @@ void HandshakeEngine::receive_tickets() {
 void HandshakeEngine::mark_closed() {
     SSL_set_shutdown(client_.get(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     SSL_set_shutdown(server_.get(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+}
+
+void HandshakeEngine::release(Side side) {
+    (side == Side::client ? client_ : server_).reset();
 }
 
 }  // namespace sslfeatures::tls

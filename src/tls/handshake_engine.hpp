@@ -5,6 +5,8 @@
 // probe asks whether they finish at all.
 #pragma once
 
+#include <cstddef>
+
 #include "tls/net.hpp"
 #include "util/ossl_ptr.hpp"
 
@@ -25,8 +27,10 @@ class HandshakeEngine {
     // False when OpenSSL cannot make them.
     bool start(SSL_CTX* client_ctx, SSL_CTX* server_ctx);
 
-    // Joins the two SSLs: what one writes, the other reads. False on failure.
-    bool join_in_memory();
+    // Joins the two SSLs: what one writes, the other reads. In memory, each
+    // direction buffers `buffer_bytes` (0: the BIO pair's default, 17 KiB).
+    // False on failure.
+    bool join_in_memory(std::size_t buffer_bytes = 0);
     bool join_sockets(SocketPair sockets);
 
     // Steps the client, then the server, turn after turn. `after_step(side)`
@@ -47,6 +51,10 @@ class HandshakeEngine {
     // drops the session of a connection freed without a shutdown, and
     // resumption would then quietly turn into full handshakes.
     void mark_closed();
+
+    // Frees one side's SSL (with its end of the transport) now, leaving the
+    // other: what it held is what the allocation count drops by.
+    void release(Side side);
 
     SSL* client() const { return client_.get(); }
     SSL* server() const { return server_.get(); }
