@@ -1,6 +1,7 @@
 #include "tls/hello_probe.hpp"
 
 #include <algorithm>
+#include <span>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -30,7 +31,7 @@ struct Capture {
 };
 
 // The raw bytes of one extension, or an empty view.
-std::basic_string_view<unsigned char> extension(SSL* ssl, unsigned type) {
+std::span<const unsigned char> extension(SSL* ssl, unsigned type) {
     const unsigned char* data = nullptr;
     size_t len = 0;
     if (SSL_client_hello_get0_ext(ssl, type, &data, &len) != 1 || data == nullptr) return {};
@@ -38,7 +39,7 @@ std::basic_string_view<unsigned char> extension(SSL* ssl, unsigned type) {
 }
 
 // Two-byte values after a length prefix of `prefix` bytes.
-std::vector<int> two_byte_list(std::basic_string_view<unsigned char> body, size_t prefix) {
+std::vector<int> two_byte_list(std::span<const unsigned char> body, size_t prefix) {
     std::vector<int> out;
     for (size_t i = prefix; i + 1 < body.size(); i += 2) out.push_back(body[i] << 8 | body[i + 1]);
     return out;
@@ -46,7 +47,7 @@ std::vector<int> two_byte_list(std::basic_string_view<unsigned char> body, size_
 
 // key_share (RFC 8446 4.2.8): a two-byte list length, then entries of a
 // group, a two-byte key length and the key.
-std::vector<int> key_share_groups(std::basic_string_view<unsigned char> body) {
+std::vector<int> key_share_groups(std::span<const unsigned char> body) {
     std::vector<int> out;
     for (size_t i = 2; i + 3 < body.size();) {
         out.push_back(body[i] << 8 | body[i + 1]);
