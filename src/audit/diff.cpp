@@ -20,7 +20,7 @@ using Json = nlohmann::ordered_json;
 // around them: "library" comes first, the rest after the constants.
 constexpr std::string_view kPartsAfterConstants[] = {
     "build", "features", "configuration", "providers", "defaults", "ciphers", "protocol_ciphers", "groups",
-    "signature_algorithms", "protocols", "certificates", "bench",
+    "signature_algorithms", "protocols", "certificates", "bench", "memory",
 };
 
 class Ignore {
@@ -608,6 +608,60 @@ bool has_signature_list(const Snapshot& s) {
            (*part)["signature_algorithms"].is_array();
 }
 
+// ---- memory per connection --------------------------------------------------------
+
+// Counted bytes are exact, but a connection's allocations vary by a few bytes
+// from run to run (encodings of random values): a change counts when it moves
+// by more than this share of the old figure, and by more than a block.
+constexpr double kMemoryShare = 0.01;
+constexpr std::int64_t kMemoryBytes = 64;
+
+std::string memory_text(std::int64_t client, std::int64_t server) {
+    return fmt::format("client {} B, server {} B", client, server);
+}
+
+bool moved(std::int64_t was, std::int64_t now) {
+    const auto delta = std::abs(now - was);
+    return delta > kMemoryBytes && static_cast<double>(delta) > kMemoryShare * static_cast<double>(was);
+}
+
+// "+1.7% client, +2.3% server": the change of each side, the larger first.
+std::string memory_note(std::int64_t client_was, std::int64_t server_was, std::int64_t client_now,
+                        std::int64_t server_now) {
+    auto pct = [](std::int64_t a, std::int64_t b) { return a > 0 ? 100.0 * static_cast<double>(b - a) / a : 0.0; };
+    const double client = pct(client_was, client_now), server = pct(server_was, server_now);
+    return std::abs(client) >= std::abs(server) ? fmt::format("{:+.1f}% client, {:+.1f}% server", client, server)
+                                                : fmt::format("{:+.1f}% server, {:+.1f}% client", server, client);
+}
+
+// One change per case whose bytes after the handshake, or with released
+// buffers, moved on either side; the note gives the change per side.
+DiffSection compare_memory(const Snapshot& a, const Snapshot& b) {
+    DiffSection section{"memory", "memory per connection (bytes OpenSSL holds)", {}};
+    if (!a.memory || !b.memory) return section;
+    auto& changes = section.changes;
+    match_by_name<MemoryCase>(*a.memory, *b.memory, {
+        .name = [](const MemoryCase& c) { return c.id; },
+        .added = [&](const MemoryCase& now) { changes.push_back(make_added(now.id, memory_text(now.client, now.server))); },
+        .in_both = [&](const MemoryCase& was, const MemoryCase& now) {
+            if (moved(was.client, now.client) || moved(was.server, now.server)) {
+                changes.push_back(make_changed(now.id, memory_text(was.client, was.server),
+                                               memory_text(now.client, now.server),
+                                               memory_note(was.client, was.server, now.client, now.server)));
+            }
+            if (moved(was.client_released, now.client_released) || moved(was.server_released, now.server_released)) {
+                changes.push_back(make_changed(now.id + " (released buffers)",
+                                               memory_text(was.client_released, was.server_released),
+                                               memory_text(now.client_released, now.server_released),
+                                               memory_note(was.client_released, was.server_released,
+                                                           now.client_released, now.server_released)));
+            }
+        },
+        .removed = [&](const MemoryCase& was) { changes.push_back(make_removed(was.id, memory_text(was.client, was.server))); },
+    });
+    return section;
+}
+
 // Every constants category of either side, in the new side's order, then the
 // old side's leftovers.
 std::vector<std::string> category_ids(const Snapshot& a, const Snapshot& b) {
@@ -681,6 +735,7 @@ Diff compare(const Snapshot& a, const Snapshot& b, const Side& old_side, const S
     keep(compare_protocols(a, b));
     keep(compare_certificates(a, b));
     if (!ignore.bench()) keep(compare_bench(a, b));
+    if (!ignore.section("memory")) keep(compare_memory(a, b));
     diff.findings = find(diff, a, b);
     return diff;
 }

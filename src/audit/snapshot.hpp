@@ -117,6 +117,17 @@ struct BenchCase {
     int repetitions = 0;
 };
 
+// The bytes OpenSSL holds for one connection of a quick-set case after its
+// handshake, counted exactly (bench/memory.hpp), per side; and with
+// SSL_MODE_RELEASE_BUFFERS after a 16 KiB exchange.
+struct MemoryCase {
+    std::string id;  // "tls1.3/TLS_AES_256_GCM_SHA384/ecdsa-p256/x25519/full"
+    std::int64_t client = 0;
+    std::int64_t server = 0;
+    std::int64_t client_released = 0;
+    std::int64_t server_released = 0;
+};
+
 struct Snapshot {
     int schema_version = kSnapshotSchemaVersion;  // of the document it was read from
     std::string tool_version;
@@ -133,6 +144,7 @@ struct Snapshot {
     std::vector<std::string> signature_algorithms;  // "name (0xCODE)", the library default's ClientHello order
     std::vector<ProtocolResult> protocols;
     std::optional<std::vector<BenchCase>> bench;
+    std::optional<std::vector<MemoryCase>> memory;  // with bench: `snapshot --with-bench`
     // The configuration the library ran under and the providers it loaded;
     // absent in snapshots made before it was recorded.
     std::optional<reflect::Configuration> configuration;

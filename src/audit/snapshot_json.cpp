@@ -115,6 +115,18 @@ Json bench_json(const std::vector<BenchCase>& cases) {
     return {{"cases", std::move(list)}};
 }
 
+Json memory_json(const std::vector<MemoryCase>& cases) {
+    Json list = Json::array();
+    for (const auto& c : cases) {
+        list.push_back({{"id", c.id},
+                        {"client", c.client},
+                        {"server", c.server},
+                        {"client_released", c.client_released},
+                        {"server_released", c.server_released}});
+    }
+    return {{"cases", std::move(list)}};
+}
+
 // ---- reading -------------------------------------------------------------
 
 std::string type_name(const Json& j) {
@@ -374,6 +386,15 @@ std::vector<CertificateProbe> read_certificates(const Node& node) {
     return out;
 }
 
+std::vector<MemoryCase> read_memory(const Node& node) {
+    std::vector<MemoryCase> out;
+    node.at("cases").for_each_item([&](const Node& c) {
+        out.push_back({c.at("id").text(), c.at("client").small_int(), c.at("server").small_int(),
+                       c.at("client_released").small_int(), c.at("server_released").small_int()});
+    });
+    return out;
+}
+
 std::vector<BenchCase> read_bench(const Node& node) {
     std::vector<BenchCase> out;
     node.at("cases").for_each_item([&](const Node& c) {
@@ -423,6 +444,7 @@ nlohmann::ordered_json to_json(const Snapshot& s) {
     if (s.build) doc["build"] = build_json(*s.build);
     if (s.certificates) doc["certificates"] = certificates_json(*s.certificates);
     if (s.bench) doc["bench"] = bench_json(*s.bench);
+    if (s.memory) doc["memory"] = memory_json(*s.memory);
     return doc;
 }
 
@@ -446,6 +468,7 @@ Snapshot from_json(const nlohmann::ordered_json& doc, std::string_view source) {
                                        : root.at("signature_algorithms").strings();
     s.protocols = read_protocols(root.at("protocols"));
     if (root.has("bench")) s.bench = read_bench(root.at("bench"));
+    if (root.has("memory")) s.memory = read_memory(root.at("memory"));
     if (root.has("configuration")) s.configuration = read_configuration(root.at("configuration"));
     if (root.has("build")) s.build = read_build(root.at("build"));
     if (root.has("certificates")) s.certificates = read_certificates(root.at("certificates"));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/memory.hpp"
 #include "util/error.hpp"
 
 namespace sslfeatures::bench {
@@ -22,6 +23,20 @@ std::vector<audit::BenchCase> run_quick_set(int repetitions) {
     std::vector<audit::BenchCase> cases;
     for (const CaseResult& r : outcome.results) {
         cases.push_back({r.name, r.rate, r.cv, static_cast<int>(r.rates.size())});
+    }
+    return cases;
+}
+
+std::string quick_memory_figures() { return counted_figures(memory_cases({}), kSnapshotPairs); }
+
+std::vector<audit::MemoryCase> run_quick_memory() {
+    int code = 0;
+    const std::vector<MemoryResult> results = measure_memory(memory_cases({}), kSnapshotPairs, code);
+    if (code != 0) throw Error(static_cast<ExitCode>(code), "snapshot: counting memory per connection failed");
+    std::vector<audit::MemoryCase> cases;
+    for (const MemoryResult& r : results) {
+        const ConnectionMemory& m = r.connection;
+        cases.push_back({r.name, m.handshake.client, m.handshake.server, m.released.client, m.released.server});
     }
     return cases;
 }

@@ -1,6 +1,7 @@
 // The quick set as data, for the default job and for `snapshot --with-bench`.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "audit/snapshot.hpp"
@@ -16,5 +17,15 @@ Outcome run_quick(int repetitions, double seconds = 0.25);
 // names ("tls1.3/TLS_AES_256_GCM_SHA384/rsa-2048/x25519/full"). Throws
 // Error(kDifferent) when a case fails its checks.
 std::vector<audit::BenchCase> run_quick_set(int repetitions);
+
+// Memory per connection for `snapshot --with-bench`: each memory case's
+// bytes per side (bench/memory.hpp), counted in a second run of the program.
+// In that second run (counting_allocations()), quick_memory_figures() is
+// what it prints instead of a snapshot.
+inline constexpr int kSnapshotPairs = 10;
+std::string quick_memory_figures();
+// Throws Error with the counting process's exit code when it failed (it
+// has said why on stderr).
+std::vector<audit::MemoryCase> run_quick_memory();
 
 }  // namespace sslfeatures::bench

@@ -5,6 +5,7 @@
 
 #include "audit/snapshot.hpp"
 #include "audit/snapshot_json.hpp"
+#include "bench/alloc_count.hpp"
 #include "bench/quick.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -26,9 +27,18 @@ struct SnapshotOptions {
 };
 
 int run_snapshot(const SnapshotOptions& options) {
+    // The second run that counts OpenSSL's allocations (bench/memory.hpp)
+    // hands its figures to the first and writes no snapshot.
+    if (options.with_bench && bench::counting_allocations()) {
+        print_out(bench::quick_memory_figures());
+        return kOk;
+    }
     if (reflect::version_mismatch_is_serious()) print_warning(reflect::version_mismatch());
     audit::Snapshot snapshot = audit::take_snapshot();
-    if (options.with_bench) snapshot.bench = bench::run_quick_set(kBenchRepetitions);
+    if (options.with_bench) {
+        snapshot.bench = bench::run_quick_set(kBenchRepetitions);
+        snapshot.memory = bench::run_quick_memory();
+    }
     if (options.portable) audit::drop_machine_facts(snapshot);
     emit(audit::snapshot_text(snapshot), options.output);
     return kOk;
@@ -42,7 +52,8 @@ Runner setup_snapshot(CLI::App& sub) {
                    "Write to FILE (atomically) instead of standard output")
         ->check(file_name());
     sub.add_flag("--with-bench", options->with_bench,
-                 "Also run the quick handshake set (5 repetitions, about 10 s) and record its rates");
+                 "Also run the quick handshake set (5 repetitions, about 10 s) and record its rates, and "
+                 "the bytes OpenSSL holds per connection");
     sub.add_flag("--portable", options->portable,
                  "Leave out what describes this machine rather than the library (paths, build flags, "
                  "build date, platform), as the reference tables in tables/ do");
