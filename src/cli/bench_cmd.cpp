@@ -21,6 +21,7 @@
 #include "bench/alloc_count.hpp"
 #include "bench/bulk_matrix.hpp"
 #include "bench/bulk_runner.hpp"
+#include "bench/bulk_svg.hpp"
 #include "bench/matrix.hpp"
 #include "bench/memory.hpp"
 #include "bench/runner.hpp"
@@ -252,7 +253,6 @@ void check_measure_options(const BenchOptions& options) {
     if (!options.selection.modes.empty()) refuse("--mode");
     if (options.threads != std::vector<int>{1}) refuse("--threads");
     if (options.transport != bench::Transport::memory) refuse("--transport");
-    if (!options.svg.empty()) refuse("--svg");
 }
 
 // Every check a run makes before its first case, so that --list refuses
@@ -351,7 +351,7 @@ int run_bench(BenchOptions& options) {
         std::vector<std::size_t> payloads = options.payloads;
         if (payloads.empty()) payloads.assign(std::begin(bench::kDefaultPayloads), std::end(bench::kDefaultPayloads));
         const auto matrix = checked(options, bench::build_bulk_matrix(options.selection, payloads));
-        return run_measure(options, matrix, bench::run_bulk_cases, [](const bench::BulkOutcome&) { return std::string(); });
+        return run_measure(options, matrix, bench::run_bulk_cases, bench::render_bulk_svg);
     }
     const auto matrix = checked(options, bench::build_matrix(options.selection));
     return run_measure(options, matrix, bench::run_cases, bench::render_svg);
@@ -401,7 +401,7 @@ Runner setup_bench(CLI::App& sub) {
                    fmt::format("--measure memory: pairs held open at once for the whole-process figures (default {})",
                                bench::kDefaultPairs))
         ->check(CLI::Range(1, 100000));
-    sub.add_option("--svg", options->svg, "Also write a chart of handshakes per second to FILE (atomically)")
+    sub.add_option("--svg", options->svg, "Also write a chart to FILE (atomically): handshakes per second and latency, or with --measure bulk MB/s")
         ->check(file_name());
     sub.add_flag("--list", options->list, "List the cases the selectors pick, and the skipped ones, and exit");
     sub.footer(fmt::format("Google Benchmark's flags pass through: --benchmark_filter=REGEX, "
