@@ -241,6 +241,45 @@ TEST(FindingOrigin, IsNotTheConfigurationForAnUnrelatedSetting) {
     EXPECT_EQ(f->at("origin"), "release") << f->dump(2);
 }
 
+// ---- memory per connection (snapshot --with-bench) -----------------------------------
+
+json with_memory(json table, int client, int server) {
+    table["memory"] = {{"cases", json::array({{{"id", "tls1.3/TLS_AES_256_GCM_SHA384/ecdsa-p256/x25519/full"},
+                                                {"client", client},
+                                                {"server", server},
+                                                {"client_released", client / 3},
+                                                {"server_released", server / 3}}})}};
+    return table;
+}
+
+json memory_diff(const TempDir& dir, int client_was, int client_now) {
+    const json table = read_table("openssl-3.0.22");
+    write_file(dir.path() + "/before.json", with_memory(table, client_was, 46000).dump(2));
+    write_file(dir.path() + "/after.json", with_memory(table, client_now, 46000).dump(2));
+    Result r = run_tool({"diff", dir.path() + "/before.json", dir.path() + "/after.json", "--format", "json"});
+    return json::parse(r.out);
+}
+
+// 49,042 -> 50,715 bytes: what 1.1.1w and 3.0.22 hold for a TLS 1.3 client.
+TEST(MemoryFindings, AConnectionThatHoldsMoreIsAPerformanceFinding) {
+    TempDir dir;
+    const json d = memory_diff(dir, 49042, 50715);
+    const json* f = finding(d, "memory-grows");
+    ASSERT_NE(f, nullptr) << d.dump(2);
+    EXPECT_EQ(f->at("severity"), "performance");
+    const json& c = evidence_change(d, f->at("evidence").at(0));
+    EXPECT_EQ(c.at("note"), "+3.4% client, +0.0% server");
+    EXPECT_EQ(c.at("old"), "client 49042 B, server 46000 B");
+}
+
+// Counted bytes move by a few bytes from run to run: below 1% and 64 bytes
+// nothing is reported.
+TEST(MemoryFindings, RunToRunJitterIsNoChange) {
+    TempDir dir;
+    const json d = memory_diff(dir, 50715, 50740);
+    EXPECT_TRUE(d.at("equal").get<bool>()) << d.dump(2);
+}
+
 // Findings come most severe first, and every detailed change proves at most
 // one finding.
 TEST_F(Findings, AreOrderedBySeverityAndShareNoEvidence) {
