@@ -52,8 +52,8 @@ Runner setup_snapshot(CLI::App& sub) {
                    "Write to FILE (atomically) instead of standard output")
         ->check(file_name());
     sub.add_flag("--with-bench", options->with_bench,
-                 "Also run the quick handshake set (5 repetitions, about 10 s) and record its rates, and "
-                 "the bytes OpenSSL holds per connection");
+                 "Also run the quick handshake set (5 repetitions) and record its rates, and the bytes "
+                 "OpenSSL holds per connection (about 20 s)");
     sub.add_flag("--portable", options->portable,
                  "Leave out what describes this machine rather than the library (paths, build flags, "
                  "build date, platform), as the reference tables in tables/ do");
