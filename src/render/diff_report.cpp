@@ -100,40 +100,43 @@ std::string findings_summary(const audit::Diff& diff) {
 // the rest are counted (JSON lists them all).
 constexpr std::size_t kEvidenceShown = 6;
 
-// The detailed changes a finding rests on, as their lines below read, one
-// line per section, changes of one field together: "protocols: ~ TLSv1,
-// TLSv1.1", "defaults: - signature_algorithms ecdsa_sha1 (0x0203), dsa_sha1
-// (0x0202)".
+// How one piece of evidence reads: a list's item under its field ("-
+// signature_algorithms" + "ecdsa_sha1 (0x0203)"), a short value change in full
+// ("~ " + "client_hello.bytes (client) 257 -> 1488"), or else the name alone.
+struct EvidenceItem {
+    std::string head;  // shared by consecutive items of one field
+    std::string item;
+};
+
+EvidenceItem evidence_item(const Change& c) {
+    const std::string& item = c.kind == ChangeKind::removed ? c.old_text : c.new_text;
+    if (c.kind != ChangeKind::changed && item != c.name) return {fmt::format("{} {} ", mark(c.kind), c.name), item};
+    constexpr std::size_t kShortValue = 16;
+    const bool short_change = c.kind == ChangeKind::changed && !c.old_value && c.old_text.size() <= kShortValue &&
+                              c.new_text.size() <= kShortValue;
+    if (short_change) return {"~ ", fmt::format("{} {} -> {}", change_label(c), c.old_text, c.new_text)};
+    return {fmt::format("{} ", mark(c.kind)), c.name};
+}
+
+// The detailed changes a finding rests on, one line per section, the items
+// of one field together: "protocols: ~ TLSv1, TLSv1.1", "defaults: -
+// signature_algorithms ecdsa_sha1 (0x0203), dsa_sha1 (0x0202)".
 std::vector<std::string> evidence_lines(const audit::Diff& diff, const audit::Finding& f) {
-    struct Group {
-        std::size_t section;
-        std::string head;  // "- signature_algorithms"
-        std::vector<std::string> items;
-    };
-    std::vector<Group> groups;
+    std::vector<std::string> lines;
+    std::size_t last_section = diff.sections.size();
+    std::string last_head;
     for (std::size_t i = 0; i < f.evidence.size() && i < kEvidenceShown; ++i) {
         const audit::Evidence& e = f.evidence[i];
-        const Change& c = diff.sections[e.section].changes[e.change];
-        const std::string& item = c.kind == ChangeKind::removed ? c.old_text : c.new_text;
-        const bool listed = c.kind != ChangeKind::changed && item != c.name;
-        const std::string head = listed ? fmt::format("{} {} ", mark(c.kind), c.name) : fmt::format("{} ", mark(c.kind));
-        if (groups.empty() || groups.back().section != e.section || groups.back().head != head) {
-            groups.push_back({e.section, head, {}});
+        const EvidenceItem piece = evidence_item(diff.sections[e.section].changes[e.change]);
+        if (e.section != last_section) {
+            lines.push_back(fmt::format("{}: {}{}", diff.sections[e.section].id, piece.head, piece.item));
+        } else if (piece.head != last_head) {
+            lines.back() += fmt::format("; {}{}", piece.head, piece.item);
+        } else {
+            lines.back() += ", " + piece.item;
         }
-        // A short value change reads in full: "client_hello.bytes (client) 257 -> 1488".
-        constexpr std::size_t kShortValue = 16;
-        const bool short_change = c.kind == ChangeKind::changed && !c.old_value && c.old_text.size() <= kShortValue &&
-                                  c.new_text.size() <= kShortValue;
-        groups.back().items.push_back(listed         ? item
-                                      : short_change ? fmt::format("{} {} -> {}", change_label(c), c.old_text, c.new_text)
-                                                     : c.name);
-    }
-    std::vector<std::string> lines;
-    for (const Group& g : groups) {
-        const std::string text = fmt::format("{}{}", g.head, fmt::join(g.items, ", "));
-        const std::string& id = diff.sections[g.section].id;
-        if (!lines.empty() && lines.back().rfind(id + ": ", 0) == 0) lines.back() += "; " + text;
-        else lines.push_back(fmt::format("{}: {}", id, text));
+        last_section = e.section;
+        last_head = piece.head;
     }
     if (f.evidence.size() > kEvidenceShown) {
         lines.back() += fmt::format(" and {} more", f.evidence.size() - kEvidenceShown);
