@@ -280,6 +280,36 @@ TEST(MemoryFindings, RunToRunJitterIsNoChange) {
     EXPECT_TRUE(d.at("equal").get<bool>()) << d.dump(2);
 }
 
+// ---- bulk throughput (snapshot --with-bench) -------------------------------------------
+
+json throughput_diff(const TempDir& dir, double was, double now, double cv) {
+    json before = read_table("openssl-3.0.22");
+    json after = before;
+    auto cases = [cv](double rate) {
+        return json{{"cases", json::array({{{"id", "tls1.3/TLS_AES_256_GCM_SHA384/ecdsa-p256/x25519/bulk-16k"},
+                                            {"mb_per_second", rate},
+                                            {"cv", cv},
+                                            {"repetitions", 5}}})}};
+    };
+    before["throughput"] = cases(was);
+    after["throughput"] = cases(now);
+    write_file(dir.path() + "/before.json", before.dump(2));
+    write_file(dir.path() + "/after.json", after.dump(2));
+    Result r = run_tool({"diff", dir.path() + "/before.json", dir.path() + "/after.json", "--format", "json"});
+    return json::parse(r.out);
+}
+
+// 3,000 -> 2,000 MB/s with 1% spread on each side: beyond twice the
+// combined spread (2.8%), so a finding; 3,000 -> 3,060 (2%) is within it.
+TEST(ThroughputFindings, ADropBeyondTheNoiseIsAFindingAndNoiseIsNot) {
+    TempDir dir;
+    const json d = throughput_diff(dir, 3000, 2000, 0.01);
+    const json* f = finding(d, "throughput");
+    ASSERT_NE(f, nullptr) << d.dump(2);
+    EXPECT_EQ(evidence_change(d, f->at("evidence").at(0)).at("note"), "-33.3% (noise ±2.8%)");
+    EXPECT_TRUE(throughput_diff(dir, 3000, 3060, 0.01).at("equal").get<bool>());
+}
+
 // Findings come most severe first, and every detailed change proves at most
 // one finding.
 TEST_F(Findings, AreOrderedBySeverityAndShareNoEvidence) {

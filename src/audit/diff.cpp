@@ -20,7 +20,7 @@ using Json = nlohmann::ordered_json;
 // around them: "library" comes first, the rest after the constants.
 constexpr std::string_view kPartsAfterConstants[] = {
     "build", "features", "configuration", "providers", "defaults", "ciphers", "protocol_ciphers", "groups",
-    "signature_algorithms", "protocols", "certificates", "bench", "memory",
+    "signature_algorithms", "protocols", "certificates", "bench", "throughput", "memory",
 };
 
 class Ignore {
@@ -576,29 +576,38 @@ DiffSection compare_certificates(const Snapshot& a, const Snapshot& b) {
 
 // ---- handshake speed ---------------------------------------------------------------
 
-std::string rate_text(const BenchCase& c) {
-    return fmt::format("{:.0f}/s ±{:.1f}%", c.handshakes_per_second, 100 * c.cv);
+std::string rate_text(const BenchCase& c, std::string_view unit) {
+    return fmt::format("{:.0f}{} ±{:.1f}%", c.handshakes_per_second, unit, 100 * c.cv);
 }
 
 // A change counts when it is larger than twice the combined spread of the two
 // measurements (about 95% confidence for normally distributed rates).
-DiffSection compare_bench(const Snapshot& a, const Snapshot& b) {
-    DiffSection section{"bench", "handshake speed (changes beyond the measured noise)", {}};
-    if (!a.bench || !b.bench) return section;
-    auto& changes = section.changes;
-    match_by_name<BenchCase>(*a.bench, *b.bench, {
+void compare_rates(const std::vector<BenchCase>& old_cases, const std::vector<BenchCase>& new_cases,
+                   std::string_view unit, std::vector<Change>& changes) {
+    match_by_name<BenchCase>(old_cases, new_cases, {
         .name = [](const BenchCase& c) { return c.id; },
-        .added = [&](const BenchCase& now) { changes.push_back(make_added(now.id, rate_text(now))); },
+        .added = [&](const BenchCase& now) { changes.push_back(make_added(now.id, rate_text(now, unit))); },
         .in_both = [&](const BenchCase& was, const BenchCase& now) {
             if (was.handshakes_per_second <= 0) return;
             const double change = now.handshakes_per_second / was.handshakes_per_second - 1;
             const double noise = 2 * std::hypot(was.cv, now.cv);
             if (std::abs(change) <= noise) return;
-            changes.push_back(make_changed(now.id, rate_text(was), rate_text(now),
+            changes.push_back(make_changed(now.id, rate_text(was, unit), rate_text(now, unit),
                                            fmt::format("{:+.1f}% (noise ±{:.1f}%)", 100 * change, 100 * noise)));
         },
-        .removed = [&](const BenchCase& was) { changes.push_back(make_removed(was.id, rate_text(was))); },
+        .removed = [&](const BenchCase& was) { changes.push_back(make_removed(was.id, rate_text(was, unit))); },
     });
+}
+
+DiffSection compare_bench(const Snapshot& a, const Snapshot& b) {
+    DiffSection section{"bench", "handshake speed (changes beyond the measured noise)", {}};
+    if (a.bench && b.bench) compare_rates(*a.bench, *b.bench, "/s", section.changes);
+    return section;
+}
+
+DiffSection compare_throughput(const Snapshot& a, const Snapshot& b) {
+    DiffSection section{"throughput", "bulk throughput (changes beyond the measured noise)", {}};
+    if (a.throughput && b.throughput) compare_rates(*a.throughput, *b.throughput, " MB/s", section.changes);
     return section;
 }
 
@@ -735,6 +744,7 @@ Diff compare(const Snapshot& a, const Snapshot& b, const Side& old_side, const S
     keep(compare_protocols(a, b));
     keep(compare_certificates(a, b));
     if (!ignore.bench()) keep(compare_bench(a, b));
+    if (!ignore.bench() && !ignore.section("throughput")) keep(compare_throughput(a, b));
     if (!ignore.section("memory")) keep(compare_memory(a, b));
     diff.findings = find(diff, a, b);
     return diff;

@@ -109,10 +109,11 @@ struct BuildInfo {
     std::string platform;
 };
 
-// One handshake benchmark case of the quick set.
+// One benchmark case of the quick set: a handshake rate (handshakes per
+// second) or, for the bulk cases, the pair's throughput (MB per second).
 struct BenchCase {
     std::string id;  // stable case name
-    double handshakes_per_second = 0;  // median over the repetitions
+    double handshakes_per_second = 0;  // median over the repetitions; MB/s for bulk cases
     double cv = 0;                     // coefficient of variation of the rate
     int repetitions = 0;
 };
@@ -145,6 +146,7 @@ struct Snapshot {
     std::vector<ProtocolResult> protocols;
     std::optional<std::vector<BenchCase>> bench;
     std::optional<std::vector<MemoryCase>> memory;  // with bench: `snapshot --with-bench`
+    std::optional<std::vector<BenchCase>> throughput;  // the quick bulk cases, MB/s
     // The configuration the library ran under and the providers it loaded;
     // absent in snapshots made before it was recorded.
     std::optional<reflect::Configuration> configuration;

@@ -104,13 +104,12 @@ Json protocols_json(const std::vector<ProtocolResult>& protocols) {
     return j;
 }
 
-Json bench_json(const std::vector<BenchCase>& cases) {
+// `unit` names the rate: "handshakes_per_second", or "mb_per_second" for the
+// bulk cases.
+Json bench_json(const std::vector<BenchCase>& cases, const char* unit = "handshakes_per_second") {
     Json list = Json::array();
     for (const auto& c : cases) {
-        list.push_back({{"id", c.id},
-                        {"handshakes_per_second", c.handshakes_per_second},
-                        {"cv", c.cv},
-                        {"repetitions", c.repetitions}});
+        list.push_back({{"id", c.id}, {unit, c.handshakes_per_second}, {"cv", c.cv}, {"repetitions", c.repetitions}});
     }
     return {{"cases", std::move(list)}};
 }
@@ -395,11 +394,10 @@ std::vector<MemoryCase> read_memory(const Node& node) {
     return out;
 }
 
-std::vector<BenchCase> read_bench(const Node& node) {
+std::vector<BenchCase> read_bench(const Node& node, const char* unit = "handshakes_per_second") {
     std::vector<BenchCase> out;
     node.at("cases").for_each_item([&](const Node& c) {
-        out.push_back({c.at("id").text(), c.at("handshakes_per_second").number(), c.at("cv").number(),
-                       c.at("repetitions").small_int()});
+        out.push_back({c.at("id").text(), c.at(unit).number(), c.at("cv").number(), c.at("repetitions").small_int()});
     });
     return out;
 }
@@ -445,6 +443,7 @@ nlohmann::ordered_json to_json(const Snapshot& s) {
     if (s.certificates) doc["certificates"] = certificates_json(*s.certificates);
     if (s.bench) doc["bench"] = bench_json(*s.bench);
     if (s.memory) doc["memory"] = memory_json(*s.memory);
+    if (s.throughput) doc["throughput"] = bench_json(*s.throughput, "mb_per_second");
     return doc;
 }
 
@@ -469,6 +468,7 @@ Snapshot from_json(const nlohmann::ordered_json& doc, std::string_view source) {
     s.protocols = read_protocols(root.at("protocols"));
     if (root.has("bench")) s.bench = read_bench(root.at("bench"));
     if (root.has("memory")) s.memory = read_memory(root.at("memory"));
+    if (root.has("throughput")) s.throughput = read_bench(root.at("throughput"), "mb_per_second");
     if (root.has("configuration")) s.configuration = read_configuration(root.at("configuration"));
     if (root.has("build")) s.build = read_build(root.at("build"));
     if (root.has("certificates")) s.certificates = read_certificates(root.at("certificates"));

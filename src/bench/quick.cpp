@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "bench/bulk_matrix.hpp"
+#include "bench/bulk_runner.hpp"
 #include "bench/memory.hpp"
 #include "util/error.hpp"
 
@@ -22,6 +24,24 @@ std::vector<audit::BenchCase> run_quick_set(int repetitions) {
     }
     std::vector<audit::BenchCase> cases;
     for (const CaseResult& r : outcome.results) {
+        cases.push_back({r.name, r.rate, r.cv, static_cast<int>(r.rates.size())});
+    }
+    return cases;
+}
+
+std::vector<audit::BenchCase> run_quick_bulk(int repetitions) {
+    Selection selection;
+    selection.quick = true;
+    const BulkMatrix matrix = build_bulk_matrix(selection, {kQuickBulkPayload});
+    RunOptions options;
+    options.min_time = 0.1;
+    options.repetitions = repetitions > 1 ? repetitions : 0;
+    const BulkOutcome outcome = run_bulk_cases(matrix, options, nullptr);
+    if (!outcome.failures.empty()) {
+        throw Error(kDifferent, fmt::format("bench: {}", outcome.failures.front()));
+    }
+    std::vector<audit::BenchCase> cases;
+    for (const BulkResult& r : outcome.results) {
         cases.push_back({r.name, r.rate, r.cv, static_cast<int>(r.rates.size())});
     }
     return cases;

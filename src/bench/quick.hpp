@@ -1,6 +1,7 @@
 // The quick set as data, for the default job and for `snapshot --with-bench`.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -18,11 +19,17 @@ Outcome run_quick(int repetitions, double seconds = 0.25);
 // Error(kDifferent) when a case fails its checks.
 std::vector<audit::BenchCase> run_quick_set(int repetitions);
 
+// The quick bulk cases (the quick set's suites, 16 KiB writes): the pair's
+// median MB/s, CV and repetitions, for `snapshot --with-bench`. Throws
+// Error(kDifferent) when a case fails its checks.
+std::vector<audit::BenchCase> run_quick_bulk(int repetitions);
+
 // Memory per connection for `snapshot --with-bench`: each memory case's
 // bytes per side (bench/memory.hpp), counted in a second run of the program.
 // In that second run (counting_allocations()), quick_memory_figures() is
 // what it prints instead of a snapshot.
 inline constexpr int kSnapshotPairs = 10;
+inline constexpr std::size_t kQuickBulkPayload = 16384;
 std::string quick_memory_figures();
 // Throws Error with the counting process's exit code when it failed (it
 // has said why on stderr).

@@ -37,6 +37,7 @@ int run_snapshot(const SnapshotOptions& options) {
     audit::Snapshot snapshot = audit::take_snapshot();
     if (options.with_bench) {
         snapshot.bench = bench::run_quick_set(kBenchRepetitions);
+        snapshot.throughput = bench::run_quick_bulk(kBenchRepetitions);
         snapshot.memory = bench::run_quick_memory();
     }
     if (options.portable) audit::drop_machine_facts(snapshot);
@@ -52,8 +53,8 @@ Runner setup_snapshot(CLI::App& sub) {
                    "Write to FILE (atomically) instead of standard output")
         ->check(file_name());
     sub.add_flag("--with-bench", options->with_bench,
-                 "Also run the quick handshake set (5 repetitions) and record its rates, and the bytes "
-                 "OpenSSL holds per connection (about 20 s)");
+                 "Also run the quick handshake and bulk sets (5 repetitions) and record their rates, and "
+                 "the bytes OpenSSL holds per connection (about 30 s)");
     sub.add_flag("--portable", options->portable,
                  "Leave out what describes this machine rather than the library (paths, build flags, "
                  "build date, platform), as the reference tables in tables/ do");
