@@ -335,9 +335,11 @@ TEST_F(BulkSvg, EachCaseHasASendAndAReceiveBarWithItsFloorAtTheJsonFigures) {
         for (const auto& [side, rate, floor] : {std::tuple{"send", "send_MBps", "floor_seal_MBps"},
                                                 std::tuple{"receive", "recv_MBps", "floor_open_MBps"}}) {
             SCOPED_TRACE(name + " " + side);
-            const auto row = std::find_if(rows.begin(), rows.end(), [&](const DrawnRow& r) {
-                return r.title.starts_with(name + " " + side + ":");
-            });
+            // A lambda may not capture a structured binding before C++20's
+            // P1091 reached every compiler (clang 15): a plain copy it can.
+            const std::string prefix = name + " " + side + ":";
+            const auto row = std::find_if(rows.begin(), rows.end(),
+                                          [&](const DrawnRow& r) { return r.title.starts_with(prefix); });
             ASSERT_NE(row, rows.end());
             const double json_rate = b.at(rate).get<double>();
             const double json_floor = b.at(floor).get<double>();
