@@ -17,17 +17,25 @@ Outcome run_quick(int repetitions, double seconds) {
     return run_cases(matrix, options, nullptr);
 }
 
-std::vector<audit::BenchCase> run_quick_set(int repetitions) {
-    const Outcome outcome = run_quick(repetitions);
+namespace {
+
+// Each case's median rate, CV and repetitions, from either runner's outcome;
+// a failed check ends the snapshot (Error(kDifferent)).
+template <typename RunOutcome>
+std::vector<audit::BenchCase> medians(const RunOutcome& outcome) {
     if (!outcome.failures.empty()) {
         throw Error(kDifferent, fmt::format("bench: {}", outcome.failures.front()));
     }
     std::vector<audit::BenchCase> cases;
-    for (const CaseResult& r : outcome.results) {
+    for (const auto& r : outcome.results) {
         cases.push_back({r.name, r.rate, r.cv, static_cast<int>(r.rates.size())});
     }
     return cases;
 }
+
+}  // namespace
+
+std::vector<audit::BenchCase> run_quick_set(int repetitions) { return medians(run_quick(repetitions)); }
 
 std::vector<audit::BenchCase> run_quick_bulk(int repetitions) {
     Selection selection;
@@ -36,15 +44,7 @@ std::vector<audit::BenchCase> run_quick_bulk(int repetitions) {
     RunOptions options;
     options.min_time = 0.1;
     options.repetitions = repetitions > 1 ? repetitions : 0;
-    const BulkOutcome outcome = run_bulk_cases(matrix, options, nullptr);
-    if (!outcome.failures.empty()) {
-        throw Error(kDifferent, fmt::format("bench: {}", outcome.failures.front()));
-    }
-    std::vector<audit::BenchCase> cases;
-    for (const BulkResult& r : outcome.results) {
-        cases.push_back({r.name, r.rate, r.cv, static_cast<int>(r.rates.size())});
-    }
-    return cases;
+    return medians(run_bulk_cases(matrix, options, nullptr));
 }
 
 std::string quick_memory_figures() { return counted_figures(memory_cases({}), kSnapshotPairs); }
