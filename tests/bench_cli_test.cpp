@@ -334,7 +334,28 @@ TEST(BenchSnapshot, WithBenchRecordsTheQuickSet) {
         EXPECT_GE(c.at("cv").get<double>(), 0) << c.at("id");
         EXPECT_LT(c.at("cv").get<double>(), 1) << c.at("id");
     }
-    EXPECT_FALSE(json::parse(run_tool({"snapshot"}).out).contains("bench")) << "only when asked";
+    // The quick bulk cases and the memory cases, as their own --list names them.
+    const auto names_of = [](const std::vector<std::string>& args) {
+        std::set<std::string> names;
+        for (const std::string& line : lines_of(run_tool(args).out)) names.insert(line);
+        return names;
+    };
+    std::set<std::string> bulk, memory;
+    for (const json& c : doc.at("throughput").at("cases")) {
+        bulk.insert(c.at("id").get<std::string>());
+        EXPECT_GT(c.at("mb_per_second").get<double>(), 0) << c.at("id");
+    }
+    EXPECT_EQ(bulk, names_of({"bench", "--measure", "bulk", "--quick", "--size", "16k", "--list"}));
+    for (const json& c : doc.at("memory").at("cases")) {
+        memory.insert(c.at("id").get<std::string>());
+        // What releasing buffers leaves is less than a connection holds.
+        EXPECT_LT(c.at("client_released").get<int>(), c.at("client").get<int>()) << c.at("id");
+        EXPECT_LT(c.at("server_released").get<int>(), c.at("server").get<int>()) << c.at("id");
+        EXPECT_GT(c.at("server_released").get<int>(), 1000) << c.at("id");
+    }
+    EXPECT_EQ(memory, names_of({"bench", "--measure", "memory", "--list"}));
+    const json plain = json::parse(run_tool({"snapshot"}).out);
+    for (const char* part : {"bench", "throughput", "memory"}) EXPECT_FALSE(plain.contains(part)) << "only when asked";
 }
 
 // ---- progress ------------------------------------------------------------------
