@@ -31,8 +31,8 @@ std::vector<audit::BenchCase> run_quick_bulk(int repetitions);
 inline constexpr int kSnapshotPairs = 10;
 inline constexpr std::size_t kQuickBulkPayload = 16384;
 std::string quick_memory_figures();
-// Throws Error with the counting process's exit code when it failed (it
-// has said why on stderr).
-std::vector<audit::MemoryCase> run_quick_memory();
+// When the counting process fails it has said why on stderr: `exit_code`
+// is its code then, and the list is empty.
+std::vector<audit::MemoryCase> run_quick_memory(int& exit_code);
 
 }  // namespace sslfeatures::bench

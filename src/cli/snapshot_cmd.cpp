@@ -38,7 +38,9 @@ int run_snapshot(const SnapshotOptions& options) {
     if (options.with_bench) {
         snapshot.bench = bench::run_quick_set(kBenchRepetitions);
         snapshot.throughput = bench::run_quick_bulk(kBenchRepetitions);
-        snapshot.memory = bench::run_quick_memory();
+        int code = kOk;
+        snapshot.memory = bench::run_quick_memory(code);
+        if (code != kOk) return code;  // the counting process has said why, in one line
     }
     if (options.portable) audit::drop_machine_facts(snapshot);
     emit(audit::snapshot_text(snapshot), options.output);
