@@ -11,26 +11,13 @@
 #include "tls/host_names.hpp"
 #include "tls/keys.hpp"
 #include "tls/peer_names.hpp"
+#include "tls/x509_text.hpp"
 #include "util/openssl_text.hpp"
 
 namespace sslfeatures::tls {
 namespace {
 
 // ---- reading the connection ------------------------------------------------------
-
-std::string name_text(const X509_NAME* name) {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253);
-    return memory_bio_text(bio.get());
-}
-
-std::string time_text(const ASN1_TIME* t) {
-    std::tm tm{};
-    if (ASN1_TIME_to_tm(t, &tm) != 1) return "?";
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 // Every certificate counts as x509, those that are CAs count as x509_ca too.
 StoreStats store_stats(SSL* ssl) {
@@ -53,33 +40,6 @@ StoreStats store_stats(SSL* ssl) {
         }
     }
     return stats;
-}
-
-std::optional<std::string> group_name(SSL* ssl) {
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-    int id = SSL_get_negotiated_group(ssl);
-    const char* name = id != 0 ? SSL_group_to_name(ssl, id) : nullptr;
-    if (name == nullptr) return std::nullopt;
-    return name;
-#else
-    // 1.1.1 cannot name the negotiated group; the peer's ephemeral key shows it.
-    EVP_PKEY* key = nullptr;
-    if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == nullptr) return std::nullopt;
-    EvpPkeyPtr owned(key);
-    int nid = EVP_PKEY_base_id(key);
-    if (nid == EVP_PKEY_EC) {
-        nid = EC_GROUP_get_curve_name(EC_KEY_get0_group(EVP_PKEY_get0_EC_KEY(key)));
-    }
-    return OBJ_nid2sn(nid);
-#endif
-}
-
-std::optional<std::string> alpn_protocol(SSL* ssl) {
-    const unsigned char* data = nullptr;
-    unsigned len = 0;
-    SSL_get0_alpn_selected(ssl, &data, &len);
-    if (len == 0) return std::nullopt;
-    return std::string(reinterpret_cast<const char*>(data), len);
 }
 
 std::optional<long> ocsp_bytes(SSL* ssl) {
@@ -110,8 +70,8 @@ std::vector<ChainCertificate> peer_chain(SSL* ssl, X509* leaf, Role role) {
     for (int i = 0; sent != nullptr && i < sk_X509_num(sent); ++i) certs.push_back(sk_X509_value(sent, i));
     std::vector<ChainCertificate> chain;
     for (X509* c : certs) {
-        chain.push_back({name_text(X509_get_subject_name(c)), name_text(X509_get_issuer_name(c)), key_name(X509_get0_pubkey(c)),
-                         time_text(X509_get0_notAfter(c))});
+        chain.push_back({rfc2253_name(X509_get_subject_name(c)), rfc2253_name(X509_get_issuer_name(c)), key_name(X509_get0_pubkey(c)),
+                         utc_time_text(X509_get0_notAfter(c))});
     }
     return chain;
 }
@@ -139,6 +99,34 @@ void read_cipher(ConnectionReport& r, SSL* ssl) {
 
 }  // namespace
 
+std::optional<std::string> negotiated_group(SSL* ssl) {
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    int id = SSL_get_negotiated_group(ssl);
+    const char* name = id != 0 ? SSL_group_to_name(ssl, id) : nullptr;
+    if (name == nullptr) return std::nullopt;
+    return name;
+#else
+    // 1.1.1 cannot name the negotiated group; the peer's ephemeral key shows it.
+    EVP_PKEY* key = nullptr;
+    if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == nullptr) return std::nullopt;
+    EvpPkeyPtr owned(key);
+    int nid = EVP_PKEY_base_id(key);
+    if (nid == EVP_PKEY_EC) {
+        nid = EC_GROUP_get_curve_name(EC_KEY_get0_group(EVP_PKEY_get0_EC_KEY(key)));
+    }
+    return OBJ_nid2sn(nid);
+#endif
+}
+
+std::optional<std::string> selected_alpn(SSL* ssl) {
+    const unsigned char* data = nullptr;
+    unsigned len = 0;
+    SSL_get0_alpn_selected(ssl, &data, &len);
+    if (len == 0) return std::nullopt;
+    return std::string(reinterpret_cast<const char*>(data), len);
+}
+
+
 ConnectionReport connection_report(const Connection& conn, const ReportContext& ctx) {
     SSL* ssl = conn.ssl();
     ConnectionReport r;
@@ -150,9 +138,9 @@ ConnectionReport connection_report(const Connection& conn, const ReportContext& 
     // test_tls.py's server, which loads no CAs, prints no store counts.
     if (ctx.role == Role::client || ctx.loaded_cas) r.store = store_stats(ssl);
     read_cipher(r, ssl);
-    r.group = group_name(ssl);
+    r.group = negotiated_group(ssl);
     r.peer_signature = peer_signature_scheme(ssl);
-    r.alpn = alpn_protocol(ssl);
+    r.alpn = selected_alpn(ssl);
     r.sni = text_or_none(SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name));
     r.resumed = SSL_session_reused(ssl) == 1;
     r.extended_master_secret = r.version >= TLS1_3_VERSION || SSL_get_extms_support(ssl) == 1;

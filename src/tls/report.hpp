@@ -60,6 +60,12 @@ struct ConnectionReport {
 
 ConnectionReport connection_report(const Connection& conn, const ReportContext& context);
 
+// The group the handshake's key exchange used, as the library names it;
+// nullopt for none (RSA key transport, a resumed TLS 1.2 session).
+std::optional<std::string> negotiated_group(SSL* ssl);
+// The ALPN protocol the server selected; nullopt for none.
+std::optional<std::string> selected_alpn(SSL* ssl);
+
 // The peer's whole certificate, as `openssl x509 -text` prints it.
 std::string peer_certificate_text(const Connection& conn);
 

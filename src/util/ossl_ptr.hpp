@@ -41,6 +41,8 @@ using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, FreeWith<&X509_EXTENSIO
 using GeneralNamePtr = std::unique_ptr<GENERAL_NAME, FreeWith<&GENERAL_NAME_free>>;
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, FreeWith<&GENERAL_NAMES_free>>;
 using Asn1StringPtr = std::unique_ptr<ASN1_STRING, FreeWith<&ASN1_STRING_free>>;
+using X509StorePtr = std::unique_ptr<X509_STORE, FreeWith<&X509_STORE_free>>;
+using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, FreeWith<&X509_STORE_CTX_free>>;
 using ConfPtr = std::unique_ptr<CONF, FreeWith<&NCONF_free>>;
 using InitSettingsPtr = std::unique_ptr<OPENSSL_INIT_SETTINGS, FreeWith<&OPENSSL_INIT_free>>;
 
@@ -54,6 +56,12 @@ struct X509ObjectStackFree {
     void operator()(STACK_OF(X509_OBJECT)* stack) const noexcept { sk_X509_OBJECT_pop_free(stack, X509_OBJECT_free); }
 };
 using X509ObjectStackPtr = std::unique_ptr<STACK_OF(X509_OBJECT), X509ObjectStackFree>;
+
+// A stack that borrows its certificates: freeing it leaves them alone.
+struct X509StackFree {
+    void operator()(STACK_OF(X509)* stack) const noexcept { sk_X509_free(stack); }
+};
+using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
 
 // Memory OpenSSL allocated for us.
 struct OpensslFree {

@@ -1,0 +1,641 @@
+#include "scan/scanner.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <openssl/comp.h>
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
+#include "reflect/groups.hpp"
+#include "scan/pool.hpp"
+#include "tls/host_names.hpp"
+#include "tls/keys.hpp"
+#include "tls/signature_schemes.hpp"
+#include "tls/versions.hpp"
+#include "tls/x509_text.hpp"
+#include "util/error.hpp"
+#include "util/openssl_text.hpp"
+
+namespace sslfeatures::scan {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Oldest first, as the report lists them. SSLv2 is left out: no OpenSSL this
+// tool builds against has spoken it since 1.1.0.
+constexpr std::array<int, 5> kVersions = {SSL3_VERSION, TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION,
+                                          TLS1_3_VERSION};
+
+// Groups in common use that a scan should name when the library here cannot
+// offer them, so that "not accepted" is never said of what was never asked.
+constexpr std::array<std::string_view, 11> kGroupsOfInterest = {
+    "x25519", "x448", "secp256r1", "secp384r1", "secp521r1", "ffdhe2048", "ffdhe3072",
+    "X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024", "MLKEM768"};
+
+// ALPN protocols a TCP server is asked about, each alone and then together.
+const std::vector<std::string> kAlpnProtocols = {"h2", "http/1.1"};
+
+std::string joined(const std::vector<std::string>& names, char sep = ':') {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : std::string(1, sep)) + n;
+    return out;
+}
+
+std::vector<std::string> names_of(const std::vector<Suite>& suites) {
+    std::vector<std::string> names;
+    for (const Suite& s : suites) names.push_back(s.name);
+    return names;
+}
+
+// How this library wants a group spelt when it is offered: 1.1.1 takes
+// "prime256v1" and "X25519" where 3.x takes the TLS names.
+std::string offer_spelling(const std::string& group) {
+    if (library_takes_groups(group)) return group;
+    for (const char* alias : {"prime192v1", "prime256v1", "X25519", "X448"}) {
+        if (reflect::tls_group_spelling(alias) == group && library_takes_groups(alias)) return alias;
+    }
+    return "";
+}
+
+struct OfferedGroup {
+    std::string name;   // TLS spelling, as reported
+    std::string offer;  // as this library takes it
+};
+
+std::vector<OfferedGroup> library_groups() {
+    std::vector<OfferedGroup> groups;
+    for (const std::string& name : reflect::tls_group_names()) {
+        if (std::string offer = offer_spelling(name); !offer.empty()) groups.push_back({name, offer});
+    }
+    return groups;
+}
+
+std::string offer_list(const std::vector<OfferedGroup>& groups) {
+    std::string out;
+    for (const OfferedGroup& g : groups) out += (out.empty() ? "" : ":") + g.offer;
+    return out;
+}
+
+class Scanner {
+  public:
+    Scanner(const Target& target, const ScanOptions& options)
+        : options_(options), prober_(target, options.timeout), pool_(prober_, options.at_once, options.at_most) {
+        result_.target = target;
+        result_.library = OpenSSL_version(OPENSSL_VERSION);
+    }
+
+    ScanResult run() {
+        const auto start = Clock::now();
+        phase("protocols");
+        scan_protocols();
+        if (result_.accepted_protocols().empty()) return finish(start);
+        phase("suites and groups");
+        scan_suites_and_groups();
+        phase("signature algorithms");
+        scan_signature_algorithms();
+        phase("behaviour");
+        scan_alpn();
+        scan_features();
+        phase("certificates");
+        judge_certificates();
+        return finish(start);
+    }
+
+  private:
+    void phase(std::string_view name) {
+        if (options_.progress) options_.progress(name, pool_.connections());
+    }
+
+    ScanResult finish(Clock::time_point start) {
+        result_.stats.connections = pool_.connections();
+        result_.stats.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        return std::move(result_);
+    }
+
+    bool accepted(int version) const {
+        for (const ProtocolResult& p : result_.protocols) {
+            if (p.name == tls::protocol_name(version)) return p.accepted.answer == Answer::yes;
+        }
+        return false;
+    }
+
+    std::vector<int> accepted_versions() const {
+        std::vector<int> versions;
+        for (int v : kVersions) {
+            if (accepted(v)) versions.push_back(v);
+        }
+        return versions;
+    }
+
+    // The newest accepted version no later than `limit`; 0 for none.
+    int newest_accepted(int limit = TLS1_3_VERSION) const {
+        int best = 0;
+        for (int v : accepted_versions()) {
+            if (v <= limit) best = v;
+        }
+        return best;
+    }
+
+    // ---- protocols --------------------------------------------------------
+
+    void scan_protocols() {
+        std::vector<ProbeSpec> specs;
+        std::vector<int> asked;
+        for (int v : kVersions) {
+            if (!library_offers_version(v)) continue;
+            ProbeSpec spec;
+            spec.version = v;
+            specs.push_back(spec);
+            asked.push_back(v);
+        }
+        const std::vector<ProbeResult> results = pool_.run_all(specs);
+        for (int v : kVersions) {
+            ProtocolResult p{tls::protocol_name(v), {}};
+            const auto it = std::find(asked.begin(), asked.end(), v);
+            if (it == asked.end()) {
+                p.accepted = {Answer::not_tested, fmt::format("library lacks {}", p.name)};
+            } else {
+                const ProbeResult& r = results[static_cast<std::size_t>(it - asked.begin())];
+                p.accepted = r.completed() ? Verdict{Answer::yes, r.cipher} : Verdict{Answer::no, r.reason};
+                if (r.completed()) keep_certificate(r, p.name);
+            }
+            result_.protocols.push_back(p);
+        }
+    }
+
+    // ---- suites, in the server's order when it has one ----------------------
+
+    ProbeSpec suite_spec(int version, const std::vector<std::string>& names) const {
+        ProbeSpec spec;
+        spec.version = version;
+        (version == TLS1_3_VERSION ? spec.ciphersuites : spec.cipher_list) = joined(names);
+        return spec;
+    }
+
+    // Offers every suite, takes the one chosen out, and again, until the server
+    // refuses what is left: the accepted suites in the order it picks them.
+    SuiteList suites_of(int version) {
+        SuiteList list{tls::protocol_name(version), {}, std::nullopt};
+        std::vector<Suite> offer = library_suites(version);
+        while (!offer.empty()) {
+            const ProbeResult r = pool_.run(suite_spec(version, names_of(offer)));
+            if (!r.completed()) break;
+            const auto chosen = std::find_if(offer.begin(), offer.end(), [&](const Suite& s) { return s.name == r.cipher; });
+            if (chosen == offer.end()) break;  // a suite we did not offer: stop rather than loop
+            list.accepted.push_back(*chosen);
+            offer.erase(chosen);
+        }
+        if (list.accepted.size() >= 2) {
+            std::vector<std::string> reversed = names_of(list.accepted);
+            std::reverse(reversed.begin(), reversed.end());
+            const ProbeResult r = pool_.run(suite_spec(version, reversed));
+            if (r.completed()) list.server_order = r.cipher == list.accepted.front().name;
+        }
+        return list;
+    }
+
+    // ---- groups ---------------------------------------------------------------
+
+    ProbeSpec group_spec(int version, const std::vector<OfferedGroup>& groups) const {
+        ProbeSpec spec;
+        spec.version = version;
+        spec.groups = offer_list(groups);
+        // TLS 1.2 uses groups only for ECDHE: offer nothing else.
+        if (version != TLS1_3_VERSION) spec.cipher_list = "kECDHE";
+        return spec;
+    }
+
+    static std::optional<std::size_t> chosen_group(const ProbeResult& r, const std::vector<OfferedGroup>& offer) {
+        if (!r.completed() || !r.group) return std::nullopt;
+        const std::string got = reflect::tls_group_spelling(*r.group);
+        for (std::size_t i = 0; i < offer.size(); ++i) {
+            if (offer[i].name == got || offer[i].offer == *r.group) return i;
+        }
+        return std::nullopt;
+    }
+
+    GroupList groups_of(int version) {
+        GroupList list{tls::protocol_name(version), {}, std::nullopt, std::nullopt};
+        std::vector<OfferedGroup> offer = library_groups();
+        std::vector<OfferedGroup> found;
+        while (!offer.empty()) {
+            const auto i = chosen_group(pool_.run(group_spec(version, offer)), offer);
+            if (!i) break;
+            found.push_back(offer[*i]);
+            offer.erase(offer.begin() + static_cast<std::ptrdiff_t>(*i));
+        }
+        for (const OfferedGroup& g : found) list.accepted.push_back(g.name);
+        if (found.size() >= 2) {
+            std::vector<OfferedGroup> reversed(found.rbegin(), found.rend());
+            if (const auto i = chosen_group(pool_.run(group_spec(version, reversed)), reversed)) {
+                list.server_order = reversed[*i].name == found.front().name;
+                if (*list.server_order) list.preferred = found.front().name;
+            }
+        }
+        return list;
+    }
+
+    void scan_suites_and_groups() {
+        std::vector<int> versions = accepted_versions();
+        std::reverse(versions.begin(), versions.end());  // newest first
+        std::vector<SuiteList> suites(versions.size());
+        std::vector<std::function<void()>> jobs;
+        for (std::size_t i = 0; i < versions.size(); ++i) {
+            jobs.emplace_back([this, &suites, &versions, i] { suites[i] = suites_of(versions[i]); });
+        }
+        std::vector<int> group_versions;
+        for (int v : {TLS1_3_VERSION, TLS1_2_VERSION}) {
+            if (accepted(v)) group_versions.push_back(v);
+        }
+        std::vector<GroupList> groups(group_versions.size());
+        for (std::size_t i = 0; i < group_versions.size(); ++i) {
+            jobs.emplace_back([this, &groups, &group_versions, i] { groups[i] = groups_of(group_versions[i]); });
+        }
+        pool_.run_jobs(jobs);
+        result_.suites = std::move(suites);
+        result_.groups = std::move(groups);
+        for (std::string_view name : kGroupsOfInterest) {
+            if (offer_spelling(std::string(name)).empty()) {
+                result_.groups_not_tested.push_back(fmt::format("{} (library lacks it)", name));
+            }
+        }
+        find_dhe_bits();
+    }
+
+    void find_dhe_bits() {
+        for (const SuiteList& list : result_.suites) {
+            for (const Suite& s : list.accepted) {
+                if (s.iana.rfind("TLS_DHE_", 0) != 0) continue;
+                ProbeSpec spec = suite_spec(*tls::parse_protocol(list.protocol), {s.name});
+                if (const ProbeResult r = pool_.run(spec); r.completed()) result_.dhe_bits = r.dh_bits;
+                return;
+            }
+        }
+    }
+
+    // ---- signature schemes, and the certificates they bring -------------------
+
+    static std::vector<std::string> library_signature_schemes() {
+        std::vector<std::string> names;
+        for (unsigned code = 0x0100; code < 0x0a00; ++code) {
+            const tls::SignatureScheme scheme = tls::SignatureScheme::from_code(static_cast<std::uint16_t>(code));
+            if (scheme.name().rfind("0x", 0) == 0) continue;
+            if (library_takes_sigalgs(scheme.name())) names.push_back(scheme.name());
+        }
+        return names;
+    }
+
+    void scan_signature_algorithms() {
+        const std::vector<std::string> schemes = library_signature_schemes();
+        std::vector<ProbeSpec> specs;
+        std::vector<std::pair<int, std::string>> asked;
+        for (int v : {TLS1_3_VERSION, TLS1_2_VERSION}) {
+            if (!accepted(v)) continue;
+            for (const std::string& scheme : schemes) {
+                ProbeSpec spec;
+                spec.version = v;
+                spec.sigalgs = scheme;
+                // TLS 1.2 signs only in an ephemeral key exchange.
+                if (v == TLS1_2_VERSION) spec.cipher_list = "kECDHE:kDHE";
+                specs.push_back(spec);
+                asked.emplace_back(v, scheme);
+            }
+        }
+        const std::vector<ProbeResult> results = pool_.run_all(specs);
+        std::map<int, SignatureList> lists;
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            const auto& [version, scheme] = asked[i];
+            SignatureList& list = lists[version];
+            list.protocol = tls::protocol_name(version);
+            if (results[i].completed() && results[i].signature == scheme) {
+                list.accepted.push_back(scheme);
+                keep_certificate(results[i], fmt::format("{} {}", list.protocol, scheme));
+            }
+        }
+        for (auto it = lists.rbegin(); it != lists.rend(); ++it) result_.signature_algorithms.push_back(it->second);
+    }
+
+    void keep_certificate(const ProbeResult& r, const std::string& how) {
+        if (r.chain.empty()) return;
+        const std::lock_guard lock(certificates_mutex_);
+        const std::string print = fingerprint(r.chain.front().get());
+        for (std::size_t i = 0; i < result_.certificates.size(); ++i) {
+            if (result_.certificates[i].sha256 == print) {
+                result_.certificates[i].served_for.push_back(how);
+                return;
+            }
+        }
+        CertificateResult c;
+        c.sha256 = print;
+        c.served_for.push_back(how);
+        result_.certificates.push_back(std::move(c));
+        std::vector<X509Ptr> chain;
+        for (const X509Ptr& cert : r.chain) {
+            X509_up_ref(cert.get());
+            chain.emplace_back(cert.get());
+        }
+        chains_.push_back(std::move(chain));
+    }
+
+    static std::string fingerprint(X509* cert) {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned len = 0;
+        X509_digest(cert, EVP_sha256(), md, &len);
+        std::string hex;
+        for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
+        return hex;
+    }
+
+    // ---- ALPN ----------------------------------------------------------------
+
+    void scan_alpn() {
+        const int version = newest_accepted();
+        std::vector<ProbeSpec> specs;
+        for (const std::string& p : kAlpnProtocols) {
+            specs.push_back(ProbeSpec{.version = version, .alpn = {p}});
+        }
+        specs.push_back(ProbeSpec{.version = version, .alpn = kAlpnProtocols});
+        const std::vector<ProbeResult> results = pool_.run_all(specs);
+        for (std::size_t i = 0; i < kAlpnProtocols.size(); ++i) {
+            if (results[i].alpn == kAlpnProtocols[i]) result_.alpn.accepted.push_back(kAlpnProtocols[i]);
+        }
+        result_.alpn.preferred = results.back().alpn;
+        result_.alpn.supported = result_.alpn.accepted.empty()
+            ? Verdict{Answer::no, "no protocol selected when offered h2 or http/1.1"}
+            : Verdict{Answer::yes, joined(result_.alpn.accepted, ',')};
+    }
+
+    // ---- behaviours ------------------------------------------------------------
+
+    Feature resumption(const std::string& id, const std::string& title, int version, bool tickets) {
+        Feature f{id, title, {}};
+        if (version == 0) {
+            f.verdict = {Answer::not_applicable, tickets ? "no TLS 1.2 or older accepted" : "no TLS 1.2 or older accepted: TLS 1.3 resumes by ticket only"};
+            return f;
+        }
+        ProbeSpec first{.version = version, .no_ticket = !tickets, .wait_for_tickets = version == TLS1_3_VERSION};
+        const ProbeResult r1 = pool_.run(first);
+        if (!r1.completed() || !r1.session) return {id, title, {Answer::no, "no session was handed over"}};
+        if (tickets && r1.tickets == 0) return {id, title, {Answer::no, "no ticket was issued"}};
+        ProbeSpec second = first;
+        second.wait_for_tickets = false;
+        second.resume = r1.session.get();
+        const ProbeResult r2 = pool_.run(second);
+        const std::string issued = version == TLS1_3_VERSION ? fmt::format("{} ticket{} issued", r1.tickets, r1.tickets == 1 ? "" : "s") : "";
+        if (r2.completed() && r2.resumed) return {id, title, {Answer::yes, issued.empty() ? "resumed" : "resumed; " + issued}};
+        return {id, title, {Answer::no, issued.empty() ? "a full handshake instead" : "a full handshake instead; " + issued}};
+    }
+
+    Feature on_old_protocols(const std::string& id, const std::string& title, std::string_view not_applicable,
+                             const std::function<Verdict(const ProbeResult&)>& judge, ProbeSpec spec = {}) {
+        const int version = newest_accepted(TLS1_2_VERSION);
+        if (version == 0) return {id, title, {Answer::not_applicable, std::string(not_applicable)}};
+        spec.version = version;
+        const ProbeResult r = pool_.run(spec);
+        if (!r.completed()) return {id, title, {Answer::no, r.reason}};
+        return {id, title, judge(r)};
+    }
+
+    Feature secure_renegotiation() {
+        return on_old_protocols("secure_renegotiation", "Secure renegotiation (RFC 5746)",
+                                "TLS 1.3 has no renegotiation", [](const ProbeResult& r) {
+                                    return r.secure_renegotiation ? Verdict{Answer::yes, ""}
+                                                                  : Verdict{Answer::no, "renegotiation_info missing"};
+                                });
+    }
+
+    Feature extended_master_secret() {
+        return on_old_protocols("extended_master_secret", "Extended master secret (RFC 7627)",
+                                "TLS 1.3 always binds the master secret to the handshake", [](const ProbeResult& r) {
+                                    return Verdict{r.extended_master_secret ? Answer::yes : Answer::no, ""};
+                                });
+    }
+
+    Feature compression() {
+        const std::string id = "compression", title = "TLS compression";
+#ifndef OPENSSL_NO_COMP
+        if (SSL_COMP_get_compression_methods() != nullptr && sk_SSL_COMP_num(SSL_COMP_get_compression_methods()) > 0) {
+            ProbeSpec spec{.allow_compression = true};
+            return on_old_protocols(id, title, "TLS 1.3 has no compression", [](const ProbeResult& r) {
+                return r.compression ? Verdict{Answer::yes, *r.compression} : Verdict{Answer::no, ""};
+            }, spec);
+        }
+#endif
+        return {id, title, {Answer::not_tested, "library lacks compression"}};
+    }
+
+    Feature encrypt_then_mac() {
+        const std::string id = "encrypt_then_mac", title = "Encrypt-then-MAC (RFC 7366)";
+        std::vector<std::string> cbc;
+        int version = 0;
+        for (const SuiteList& list : result_.suites) {
+            if (list.protocol == "TLSv1.3" || !cbc.empty()) continue;
+            for (const Suite& s : list.accepted) {
+                if (s.iana.find("_CBC_") != std::string::npos) cbc.push_back(s.name);
+            }
+            if (!cbc.empty()) version = *tls::parse_protocol(list.protocol);
+        }
+        if (cbc.empty()) return {id, title, {Answer::not_applicable, "no CBC suite accepted"}};
+        const ProbeResult r = pool_.run(suite_spec(version, cbc));
+        if (!r.completed()) return {id, title, {Answer::no, r.reason}};
+        return {id, title, {r.encrypt_then_mac ? Answer::yes : Answer::no, r.cipher}};
+    }
+
+    Feature ocsp_stapling() {
+        const ProbeResult r = pool_.run(ProbeSpec{.version = newest_accepted(), .request_ocsp = true});
+        Feature f{"ocsp_stapling", "OCSP stapling", {}};
+        if (!r.completed()) f.verdict = {Answer::no, r.reason};
+        else if (r.ocsp_bytes > 0) f.verdict = {Answer::yes, fmt::format("{} bytes stapled", r.ocsp_bytes)};
+        else f.verdict = {Answer::no, "no response stapled"};
+        return f;
+    }
+
+    Feature fallback_scsv() {
+        const std::string id = "fallback_scsv", title = "TLS_FALLBACK_SCSV (RFC 7507)";
+        const std::vector<int> versions = accepted_versions();
+        if (versions.size() < 2) return {id, title, {Answer::not_applicable, "one protocol version accepted"}};
+        const int lower = versions[versions.size() - 2];
+        const ProbeResult r = pool_.run(ProbeSpec{.max_version = lower, .fallback_scsv = true});
+        if (r.completed()) {
+            return {id, title, {Answer::no, fmt::format("completed {} with the SCSV: a downgrade goes unnoticed", tls::protocol_name(r.version))}};
+        }
+        const bool alert = r.reason.find("inappropriate fallback") != std::string::npos;
+        return {id, title, {alert ? Answer::yes : Answer::no, r.reason}};
+    }
+
+    Feature hello_retry_request() {
+        const std::string id = "hello_retry_request", title = "HelloRetryRequest for a missing key share";
+        if (!accepted(TLS1_3_VERSION)) return {id, title, {Answer::not_applicable, "TLS 1.3 not accepted"}};
+        const GroupList* tls13 = nullptr;
+        for (const GroupList& g : result_.groups) {
+            if (g.protocol == "TLSv1.3") tls13 = &g;
+        }
+        if (tls13 == nullptr || tls13->accepted.empty()) return {id, title, {Answer::not_tested, "no TLS 1.3 group found"}};
+        std::optional<OfferedGroup> refused, taken;
+        for (const OfferedGroup& g : library_groups()) {
+            const bool in = std::find(tls13->accepted.begin(), tls13->accepted.end(), g.name) != tls13->accepted.end();
+            if (!in && !refused) refused = g;
+            if (g.name == tls13->accepted.front()) taken = g;
+        }
+        if (!refused || !taken) return {id, title, {Answer::not_tested, "the server accepts every group the library has"}};
+        // The key share goes with the first group, which the server refuses.
+        const ProbeResult r = pool_.run(ProbeSpec{.version = TLS1_3_VERSION, .groups = refused->offer + ":" + taken->offer});
+        if (r.completed() && r.hello_retry) return {id, title, {Answer::yes, fmt::format("asked for {} after a {} key share", taken->name, refused->name)}};
+        if (r.completed()) return {id, title, {Answer::no, "completed without asking"}};
+        return {id, title, {Answer::no, r.reason}};
+    }
+
+    void scan_features() {
+        const int tls12 = newest_accepted(TLS1_2_VERSION);
+        std::vector<Feature> features(9);
+        std::vector<std::function<void()>> jobs = {
+            [&] { features[0] = resumption("resumption.session_id", "Session resumption by ID", tls12, false); },
+            [&] { features[1] = resumption("resumption.ticket", "Session resumption by ticket (TLS 1.2)", tls12, true); },
+            [&] {
+                features[2] = accepted(TLS1_3_VERSION)
+                    ? resumption("resumption.tls13", "Session resumption (TLS 1.3)", TLS1_3_VERSION, true)
+                    : Feature{"resumption.tls13", "Session resumption (TLS 1.3)", {Answer::not_applicable, "TLS 1.3 not accepted"}};
+            },
+            [&] { features[3] = secure_renegotiation(); },
+            [&] { features[4] = compression(); },
+            [&] { features[5] = extended_master_secret(); },
+            [&] { features[6] = encrypt_then_mac(); },
+            [&] { features[7] = ocsp_stapling(); },
+            [&] { features[8] = fallback_scsv(); },
+        };
+        jobs.emplace_back([&] { features.push_back(hello_retry_request()); });
+        // hello_retry_request pushes back: run it alone after the others.
+        std::function<void()> hrr = jobs.back();
+        jobs.pop_back();
+        pool_.run_jobs(jobs);
+        hrr();
+        result_.features = std::move(features);
+    }
+
+    // ---- certificate verdicts, without the network -------------------------------
+
+    X509StorePtr trust_store() const {
+        X509StorePtr store(X509_STORE_new());
+        const bool ok = options_.ca_file.empty()
+            ? X509_STORE_set_default_paths(store.get()) == 1
+            : X509_STORE_load_locations(store.get(), options_.ca_file.c_str(), nullptr) == 1;
+        if (!ok) throw Error(kUsage, fmt::format("cannot load CA file '{}': {} (check the path)", options_.ca_file, openssl_error_text()));
+        return store;
+    }
+
+    void judge_certificates() {
+        const X509StorePtr store = trust_store();
+        for (std::size_t i = 0; i < result_.certificates.size(); ++i) {
+            describe(result_.certificates[i], chains_[i], store.get());
+        }
+    }
+
+    void describe(CertificateResult& c, const std::vector<X509Ptr>& chain, X509_STORE* store) const {
+        X509* leaf = chain.front().get();
+        c.key = tls::key_name(X509_get0_pubkey(leaf));
+        c.subject = tls::rfc2253_name(X509_get_subject_name(leaf));
+        c.issuer = tls::rfc2253_name(X509_get_issuer_name(leaf));
+        c.names = subject_alt_names(leaf);
+        c.not_before = tls::utc_time_text(X509_get0_notBefore(leaf));
+        c.not_after = tls::utc_time_text(X509_get0_notAfter(leaf));
+        int days = 0, seconds = 0;
+        if (ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(leaf), X509_get0_notAfter(leaf)) == 1) c.lifetime_days = days;
+        c.signature_algorithm = OBJ_nid2ln(X509_get_signature_nid(leaf));
+        c.chain_length = static_cast<int>(chain.size());
+        c.trusted = verify(chain, store);
+        c.name_match = name_match(leaf);
+    }
+
+    static std::vector<std::string> subject_alt_names(X509* cert) {
+        std::vector<std::string> names;
+        GeneralNamesPtr sans(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+        for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans.get()); ++i) {
+            const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans.get(), i);
+            if (gn->type == GEN_DNS) {
+                names.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(gn->d.dNSName)),
+                                   static_cast<std::size_t>(ASN1_STRING_length(gn->d.dNSName)));
+            } else if (gn->type == GEN_IPADD) {
+                names.push_back(ip_text(gn->d.iPAddress));
+            }
+        }
+        return names;
+    }
+
+    static std::string ip_text(const ASN1_OCTET_STRING* ip) {
+        const unsigned char* p = ASN1_STRING_get0_data(ip);
+        if (ASN1_STRING_length(ip) == 4) return fmt::format("{}.{}.{}.{}", p[0], p[1], p[2], p[3]);
+        std::string out;
+        for (int i = 0; i + 1 < ASN1_STRING_length(ip); i += 2) out += fmt::format("{}{:x}", i ? ":" : "", p[i] << 8 | p[i + 1]);
+        return out;
+    }
+
+    // As our secure client would judge it: the trust store, security level 2.
+    static Verdict verify(const std::vector<X509Ptr>& chain, X509_STORE* store) {
+        X509StackPtr untrusted(sk_X509_new_null());
+        for (std::size_t i = 1; i < chain.size(); ++i) sk_X509_push(untrusted.get(), chain[i].get());
+        X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+        X509_STORE_CTX_init(ctx.get(), store, chain.front().get(), untrusted.get());
+        X509_VERIFY_PARAM_set_auth_level(X509_STORE_CTX_get0_param(ctx.get()), 2);
+        X509_VERIFY_PARAM_set_purpose(X509_STORE_CTX_get0_param(ctx.get()), X509_PURPOSE_SSL_SERVER);
+        if (X509_verify_cert(ctx.get()) == 1) return {Answer::yes, ""};
+        return {Answer::no, X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()))};
+    }
+
+    Verdict name_match(X509* leaf) const {
+        const std::string& host = result_.target.host;
+        const bool ok = tls::is_ip_literal(host) ? X509_check_ip_asc(leaf, host.c_str(), 0) == 1
+                                                 : X509_check_host(leaf, host.c_str(), host.size(), 0, nullptr) == 1;
+        return ok ? Verdict{Answer::yes, host} : Verdict{Answer::no, fmt::format("not valid for {}", host)};
+    }
+
+    const ScanOptions& options_;
+    Prober prober_;
+    ProbePool pool_;
+    ScanResult result_;
+    std::mutex certificates_mutex_;
+    std::vector<std::vector<X509Ptr>> chains_;  // beside result_.certificates
+};
+
+}  // namespace
+
+Target parse_target(std::string_view text) {
+    Target t;
+    std::string_view host = text, port;
+    if (text.starts_with("[")) {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos) throw Error(kUsage, fmt::format("target '{}' has no closing ']' (write [::1]:443)", text));
+        host = text.substr(1, close - 1);
+        const std::string_view rest = text.substr(close + 1);
+        if (!rest.empty() && !rest.starts_with(":")) throw Error(kUsage, fmt::format("target '{}': expected ':PORT' after ']'", text));
+        if (!rest.empty()) port = rest.substr(1);
+    } else if (std::count(text.begin(), text.end(), ':') == 1) {
+        host = text.substr(0, text.find(':'));
+        port = text.substr(text.find(':') + 1);
+    }
+    t.host = std::string(host);
+    if (t.host.empty()) throw Error(kUsage, fmt::format("target '{}' names no host (write HOST[:PORT])", text));
+    if (!tls::is_ip_literal(t.host) && !tls::is_host_name(t.host)) {
+        throw Error(kUsage, fmt::format("'{}' is neither a host name nor an IP address (write HOST[:PORT])", t.host));
+    }
+    if (!port.empty() || text.ends_with(":")) {
+        int value = 0;
+        const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+        if (ec != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535) {
+            throw Error(kUsage, fmt::format("port '{}' in '{}' is not a number from 1 to 65535", port, text));
+        }
+        t.port = value;
+    }
+    if (!tls::is_ip_literal(t.host)) t.sni = t.host;
+    return t;
+}
+
+ScanResult run_scan(const Target& target, const ScanOptions& options) {
+    return Scanner(target, options).run();
+}
+
+}  // namespace sslfeatures::scan
