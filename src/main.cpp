@@ -38,6 +38,8 @@ constexpr Command kCommands[] = {
      setup_diff},
     {"bench", "Handshakes per second over the protocol, suite, key, group and mode matrix",
      setup_bench},
+    {"scan", "What a live server accepts: versions, suites, groups, certificates, behaviour, Mozilla profiles",
+     setup_scan},
 };
 
 std::string version_text() {

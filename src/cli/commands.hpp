@@ -25,6 +25,7 @@ Runner setup_defaults(CLI::App& sub);
 Runner setup_snapshot(CLI::App& sub);
 Runner setup_diff(CLI::App& sub);
 Runner setup_bench(CLI::App& sub);
+Runner setup_scan(CLI::App& sub);
 
 // The default job when no subcommand is given.
 int run_default();
