@@ -220,8 +220,8 @@ void parse_sslscan_xml(const std::string& xml, SslscanResult& r) {
 
 void parse_sslscan_text(const std::string& text, SslscanResult& r) {
     // Sections open with a two-space-indented heading ("  TLS Fallback
-    // SCSV:"); the verdict is the last non-empty line before the next one
-    // (sslscan may print a note first).
+    // SCSV:"). The fallback verdict is the section's last line (sslscan may
+    // print a note before it); the compression verdict is its first.
     std::string section;
     bool compression_seen = false;
     for (const std::string& raw : lines_of(text)) {
