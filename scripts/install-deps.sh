@@ -16,6 +16,10 @@ packages=(
   groff-base
   # renders the bench chart in the SVG test
   chromium
+  # real servers the tests start themselves on free loopback ports
+  # (tests/support/servers), and an established scanner's view of them
+  # (tests/support/sslscan), for comparing what `scan` finds
+  nginx-light sslscan
 )
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -25,5 +29,16 @@ else
 fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
+
+# nginx's postinst starts a system nginx on port 80. The tests never use it
+# (they run their own, as the test user, on free ports), so keep it from
+# starting: Debian's policy-rc.d says no for this install only. A file already
+# there (containers ship one) is left as it is.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# install-deps.sh: start no services while installing\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod 755 "$policy"
+  trap '$sudo rm -f "$policy"' EXIT
+fi
 $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 echo "install-deps: ${#packages[@]} packages present" >&2

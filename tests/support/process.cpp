@@ -199,6 +199,13 @@ void Background::pump(int timeout_ms) {
     }
 }
 
+void Background::read_available() {
+    for (std::size_t before = output_.size() + 1; out_fd_ >= 0 && output_.size() != before;) {
+        before = output_.size();
+        pump(0);
+    }
+}
+
 std::string Background::wait_for(const std::regex& re, std::chrono::milliseconds timeout) {
     auto end = std::chrono::steady_clock::now() + timeout;
     for (;;) {

@@ -64,6 +64,8 @@ class Background {
     // Waits for the program to end by itself.
     int wait(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     void close_stdin();
+    // Reads what the program has printed so far, without waiting for more.
+    void read_available();
     const std::string& output() const { return output_; }
     int pid() const { return pid_; }
 
