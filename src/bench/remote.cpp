@@ -1,6 +1,7 @@
 #include "bench/remote.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <optional>
 
@@ -54,10 +55,11 @@ std::string peer_key(SSL* ssl) {
 
 std::string mismatch_of(const Case& c, const std::string& key, const Negotiated& got);
 
-Probed checked_handshake(SSL_CTX* ctx, const RemoteSettings& s, SSL_SESSION* offer) {
+// Over `spare` when it holds a connection, else over a new one.
+Probed checked_handshake(SSL_CTX* ctx, const RemoteSettings& s, SSL_SESSION* offer, tls::Socket& spare) {
     const auto deadline = [&] { return tls::deadline_after(s.timeout, "--timeout"); };
-    tls::Connection conn(ctx, tls::connect_tcp(s.target.host, s.target.port, deadline()), tls::Role::client,
-                         s.target.text());
+    tls::Socket socket = spare ? std::move(spare) : tls::connect_tcp(s.target.host, s.target.port, deadline());
+    tls::Connection conn(ctx, std::move(socket), tls::Role::client, s.target.text());
     tls::expect_peer_name(conn.ssl(), s.target.host);
     if (offer != nullptr && SSL_set_session(conn.ssl(), offer) != 1) {
         throw Error(kFailure, "cannot offer the session: " + openssl_error_text());
@@ -124,16 +126,16 @@ std::string resumption_problem(const Case& c, const SSL_SESSION* session) {
 
 // Probes one case: its context, a checked full handshake, and for resumed
 // modes a checked resumption. Returns the reason it cannot run, or "".
-std::string probe(RemoteCase& rc, const RemoteSettings& s) {
+std::string probe(RemoteCase& rc, const RemoteSettings& s, tls::Socket& spare) {
     rc.context = std::make_shared<SslCtxPtr>(remote_client_context(rc.c, s));
-    Probed first = checked_handshake(rc.context->get(), s, nullptr);
+    Probed first = checked_handshake(rc.context->get(), s, nullptr, spare);
     rc.key = first.key;
     Case full = rc.c;
     full.mode = Mode::full;
     if (std::string wrong = mismatch_of(full, rc.key, first.got); !wrong.empty()) return wrong;
     if (!rc.c.resumed()) return "";
     if (std::string why = resumption_problem(rc.c, first.session.get()); !why.empty()) return why;
-    Probed again = checked_handshake(rc.context->get(), s, first.session.get());
+    Probed again = checked_handshake(rc.context->get(), s, first.session.get(), spare);
     if (!again.got.resumed) return fmt::format("the server did not resume the session ({})", mode_name(rc.c.mode));
     if (std::string wrong = mismatch_of(rc.c, rc.key, again.got); !wrong.empty()) return wrong;
     rc.session = std::make_shared<SslSessionPtr>(std::move(first.session));
@@ -166,15 +168,16 @@ Target parse_target(std::string_view text) {
     return t;
 }
 
-Address reach(const RemoteSettings& settings) {
-    tls::Socket socket =
+Reached reach(const RemoteSettings& settings) {
+    Reached r;
+    r.socket =
         tls::connect_tcp(settings.target.host, settings.target.port, tls::deadline_after(settings.timeout, "--timeout"));
-    Address a;
+    Address& a = r.address;
     a.length = sizeof a.storage;
-    if (::getpeername(socket.fd(), reinterpret_cast<sockaddr*>(&a.storage), &a.length) != 0) {
+    if (::getpeername(r.socket.fd(), reinterpret_cast<sockaddr*>(&a.storage), &a.length) != 0) {
         throw Error(kFailure, fmt::format("cannot read the address of {}: {}", settings.target.text(), std::strerror(errno)));
     }
-    return a;
+    return r;
 }
 
 std::string RemoteCase::name() const {
@@ -197,9 +200,9 @@ SslCtxPtr remote_client_context(const Case& c, const RemoteSettings& s) {
     if (c.group == "ffdhe2048" && c.version != TLS1_3_VERSION) group = nullptr;
     if (group != nullptr && !group->openssl.empty()) o.groups = std::string(group->openssl);
     const bool ecdsa_suite = c.version != TLS1_3_VERSION && c.cipher.find("ECDSA") != std::string::npos;
-    if (ecdsa_suite && !o.groups.empty()) {
+    if (ecdsa_suite && group != nullptr) {
         for (std::string_view curve : {"P-256", "P-384"}) {
-            if (o.groups != curve) o.groups += fmt::format(":{}", curve);
+            if (group->openssl != curve) o.groups += fmt::format(":{}", curve);
         }
     }
     SslCtxPtr ctx = tls::make_secure_context(o);
@@ -239,7 +242,7 @@ std::string remote_mismatch(const RemoteCase& rc, SSL* client) {
     return mismatch_of(rc.c, rc.key, got);
 }
 
-RemoteMatrix probe_matrix(const Selection& selection, const RemoteSettings& settings) {
+RemoteMatrix probe_matrix(const Selection& selection, const RemoteSettings& settings, Reached& reached) {
     const Matrix matrix = build_matrix(selection);
     RemoteMatrix out;
     for (const Skipped& s : matrix.skipped) out.skipped.push_back(s);
@@ -253,7 +256,7 @@ RemoteMatrix probe_matrix(const Selection& selection, const RemoteSettings& sett
         RemoteCase rc{c, "*", nullptr, nullptr};
         std::string why;
         try {
-            why = probe(rc, settings);
+            why = probe(rc, settings, reached.socket);
         } catch (const Error& e) {
             if (stops_the_run(e.code())) throw;
             why = e.what();

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "bench/matrix.hpp"
+#include "tls/net.hpp"
 #include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::bench {
@@ -45,10 +46,18 @@ struct Address {
     socklen_t length = 0;
 };
 
+// The server, reached once: its address, and the connection itself, which the
+// first probe shakes hands over (a server counting its accepts, or logging a
+// connection closed without a handshake, sees no extra one).
+struct Reached {
+    Address address;
+    tls::Socket socket;
+};
+
 // Connects once. Throws Error with the cause's exit code (10 refused, 11 the
 // name does not resolve, 12 timeout, 3 anything else, e.g. unreachable), one
 // line naming the problem and what to do.
-Address reach(const RemoteSettings& settings);
+Reached reach(const RemoteSettings& settings);
 
 // One case as the server answers it: `key` is the server's key in
 // tls::key_name's spelling (it replaces the matrix's key in the name).
@@ -70,7 +79,8 @@ struct RemoteMatrix {
 // resumption). A case the server refuses is skipped with the reason; a failure
 // that no case could escape (refused, timeout, a certificate that does not
 // verify, a peer that does not speak TLS) throws with its exit code.
-RemoteMatrix probe_matrix(const Selection& selection, const RemoteSettings& settings);
+// The first probe uses `reached.socket`.
+RemoteMatrix probe_matrix(const Selection& selection, const RemoteSettings& settings, Reached& reached);
 
 // The client context of one case: make_secure_context's checks (trust store,
 // --ca-file, --insecure), pinned to the case's version, suite and group, and

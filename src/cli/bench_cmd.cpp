@@ -385,11 +385,12 @@ int run_connect(BenchOptions& options) {
     settings.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
     check_arguments(options);
     check_passthrough_values(options.passthrough);
-    const bench::Address address = bench::reach(settings);
+    bench::Reached reached = bench::reach(settings);
+    const bench::Address address = reached.address;
     if (settings.insecure) {
         print_warning(fmt::format("--insecure: the certificate of {} is NOT verified", settings.target.text()));
     }
-    const bench::RemoteMatrix matrix = checked(options, bench::probe_matrix(options.selection, settings));
+    const bench::RemoteMatrix matrix = checked(options, bench::probe_matrix(options.selection, settings, reached));
     const auto run = [&](const bench::RemoteMatrix& m, const bench::RunOptions& run_options,
                          benchmark::BenchmarkReporter* display, benchmark::BenchmarkReporter* file) {
         return bench::run_remote_cases(m, settings, address, run_options, display, file);
