@@ -466,20 +466,20 @@ Runner setup_bench(CLI::App& sub) {
         ->check(non_empty("HOST:PORT"));
     options->connect_only = {
         sub.add_option("--concurrency", options->remote.concurrency,
-                       "--connect: connections at once (default twice the cores)")
+                       "With --connect: connections at once (default twice the cores)")
             ->check(CLI::Range(1, 4096)),
-        sub.add_option("--duration", options->remote.duration_s, "--connect: seconds per case (default 1)")
+        sub.add_option("--duration", options->remote.duration_s, "With --connect: seconds per case (default 1)")
             ->check(seconds_between(0.01, 3600.0)),
         sub.add_option("--max-handshakes", options->remote.max_handshakes,
-                       "--connect: at most N connections per case, failed ones included")
+                       "With --connect: at most N connections per case, failed ones included")
             ->check(CLI::Range(1L, 1000000000L)),
         sub.add_option("--timeout", options->timeout_s,
-                       "--connect: seconds allowed per connection for connecting and the handshake (default 10)")
+                       "With --connect: seconds allowed per connection for connecting and the handshake (default 10)")
             ->check(seconds_between(0.01, 3600.0)),
-        sub.add_option("--ca-file", options->remote.ca_file, "--connect: trust these CAs (PEM) instead of the system's")
+        sub.add_option("--ca-file", options->remote.ca_file, "With --connect: trust these CAs (PEM) instead of the system's")
             ->check(non_empty("CA file")),
         sub.add_flag("--insecure", options->remote.insecure,
-                     "--connect: do NOT verify the server's certificate (the run warns)"),
+                     "With --connect: do NOT verify the server's certificate (the run warns)"),
     };
     sub.footer(fmt::format("Google Benchmark's flags pass through: --benchmark_filter=REGEX, "
                            "--benchmark_repetitions=N, --benchmark_min_time=SECONDS, "
