@@ -24,6 +24,8 @@
 #include "bench/bulk_svg.hpp"
 #include "bench/matrix.hpp"
 #include "bench/memory.hpp"
+#include "bench/remote.hpp"
+#include "bench/remote_runner.hpp"
 #include "bench/runner.hpp"
 #include "bench/svg.hpp"
 #include "cli/commands.hpp"
@@ -55,6 +57,12 @@ struct BenchOptions {
     std::string svg;
     bool list = false;
     std::vector<std::string> passthrough;  // --benchmark_* for Google Benchmark
+    // --connect HOST:PORT and the options that only apply to it.
+    std::string connect;
+    bench::RemoteSettings remote;
+    double timeout_s = 10;
+    std::vector<CLI::Option*> connect_only;
+    CLI::Option* key_option = nullptr;
 };
 
 std::string flag_value(const std::vector<std::string>& args, std::string_view flag) {
@@ -344,7 +352,55 @@ int run_memory(const BenchOptions& options) {
     return kOk;
 }
 
+// What --connect cannot take: the server decides the key, and the load has
+// its own bounds (--concurrency, --max-handshakes) and transport.
+void check_connect_options(const BenchOptions& options) {
+    const auto refuse = [](std::string_view option, std::string_view why) {
+        throw Error(kUsage, fmt::format("{} does not apply to --connect: {}; leave it out", option, why));
+    };
+    if (options.key_option->count() > 0) refuse("--key", "the server decides the key");
+    if (options.measure != Measure::handshake) refuse("--measure", "it runs handshakes only");
+    if (options.threads != std::vector<int>{1}) refuse("--threads", "use --concurrency N");
+    if (options.transport != bench::Transport::memory) refuse("--transport", "it always uses TCP to the server");
+    if (options.iterations > 0) refuse("--iterations", "use --max-handshakes N");
+    if (options.pairs > 0) refuse("--pairs", "it measures handshakes");
+    if (!options.payloads.empty()) refuse("--size", "it measures handshakes");
+}
+
+void check_no_connect_options(const BenchOptions& options) {
+    for (const CLI::Option* option : options.connect_only) {
+        if (option->count() > 0) {
+            throw Error(kUsage, fmt::format("{} applies to --connect HOST:PORT; add it, or leave {} out",
+                                            option->get_name(), option->get_name()));
+        }
+    }
+}
+
+// bench --connect: the same matrix, run as a client against a live server
+// (bench/remote.hpp), through the same reporters, table and chart.
+int run_connect(BenchOptions& options) {
+    check_connect_options(options);
+    bench::RemoteSettings settings = options.remote;
+    settings.target = bench::parse_target(options.connect);
+    settings.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
+    check_arguments(options);
+    check_passthrough_values(options.passthrough);
+    bench::Reached reached = bench::reach(settings);
+    const bench::Address address = reached.address;
+    if (settings.insecure) {
+        print_warning(fmt::format("--insecure: the certificate of {} is NOT verified", settings.target.text()));
+    }
+    const bench::RemoteMatrix matrix = checked(options, bench::probe_matrix(options.selection, settings, reached));
+    const auto run = [&](const bench::RemoteMatrix& m, const bench::RunOptions& run_options,
+                         benchmark::BenchmarkReporter* display, benchmark::BenchmarkReporter* file) {
+        return bench::run_remote_cases(m, settings, address, run_options, display, file);
+    };
+    return run_measure(options, matrix, run, bench::render_svg);
+}
+
 int run_bench(BenchOptions& options) {
+    if (!options.connect.empty()) return run_connect(options);
+    check_no_connect_options(options);
     check_arguments(options);
     if (options.measure == Measure::memory) return run_memory(options);
     if (options.measure == Measure::bulk) {
@@ -367,7 +423,7 @@ Runner setup_bench(CLI::App& sub) {
         ->delimiter(',');
     sub.add_option("--cipher", s.ciphers, "Only these suites, by OpenSSL or IANA name (repeatable or comma-separated)")
         ->delimiter(',');
-    sub.add_option("--key", s.keys, fmt::format("Only these certificate keys: {}", tls::key_type_names()))
+    options->key_option = sub.add_option("--key", s.keys, fmt::format("Only these certificate keys: {}", tls::key_type_names()))
         ->delimiter(',');
     sub.add_option("--group", s.groups, "Only these groups: x25519, p-256, p-384, ffdhe2048, x25519mlkem768, rsa (RSA key transport)")
         ->delimiter(',');
@@ -403,7 +459,28 @@ Runner setup_bench(CLI::App& sub) {
         ->check(CLI::Range(1, 100000));
     sub.add_option("--svg", options->svg, "Also write a chart to FILE (atomically): handshakes per second and latency, or with --measure bulk MB/s")
         ->check(file_name());
-    sub.add_flag("--list", options->list, "List the cases the selectors pick, and the skipped ones, and exit");
+    sub.add_flag("--list", options->list,
+                 "List the cases the selectors pick, and the skipped ones, and exit (with --connect: probe the server first)");
+    sub.add_option("--connect", options->connect,
+                   "Run the cases as a client against the server at HOST:PORT (IPv6: [::1]:443); the server's key names them")
+        ->check(non_empty("HOST:PORT"));
+    options->connect_only = {
+        sub.add_option("--concurrency", options->remote.concurrency,
+                       "With --connect: connections at once (default twice the cores)")
+            ->check(CLI::Range(1, 4096)),
+        sub.add_option("--duration", options->remote.duration_s, "With --connect: seconds per case (default 1)")
+            ->check(seconds_between(0.01, 3600.0)),
+        sub.add_option("--max-handshakes", options->remote.max_handshakes,
+                       "With --connect: at most N connections per case, failed ones included")
+            ->check(CLI::Range(1L, 1000000000L)),
+        sub.add_option("--timeout", options->timeout_s,
+                       "With --connect: seconds allowed per connection for connecting and the handshake (default 10)")
+            ->check(seconds_between(0.01, 3600.0)),
+        sub.add_option("--ca-file", options->remote.ca_file, "With --connect: trust these CAs (PEM) instead of the system's")
+            ->check(non_empty("CA file")),
+        sub.add_flag("--insecure", options->remote.insecure,
+                     "With --connect: do NOT verify the server's certificate (the run warns)"),
+    };
     sub.footer(fmt::format("Google Benchmark's flags pass through: --benchmark_filter=REGEX, "
                            "--benchmark_repetitions=N, --benchmark_min_time=SECONDS, "
                            "--benchmark_format=console|json|csv, --benchmark_out=FILE ...\n\n{}",
