@@ -52,14 +52,15 @@ void text_lists(std::string& out, const ScanResult& s) {
 void text_certificate(std::string& out, const scan::CertificateResult& c, std::size_t n) {
     const std::string title = fmt::format("Certificate {} ({})", n, c.key);
     out += dotted_line(title, {c.subject});
-    out += dotted_line("    issuer", {c.issuer});
-    out += dotted_line("    names", {nothing_if_empty(c.names)});
-    out += dotted_line("    valid", {fmt::format("{} to {} ({} days)", c.not_before, c.not_after, c.lifetime_days)});
-    out += dotted_line("    signature", {c.signature_algorithm});
-    out += dotted_line("    chain", {fmt::format("{} certificate{} sent", c.chain_length, c.chain_length == 1 ? "" : "s")});
-    out += dotted_line("    trusted", {verdict_text(c.trusted)});
-    out += dotted_line("    name matches", {verdict_text(c.name_match)});
-    out += dotted_line("    served for", {fmt::format("{}", fmt::join(c.served_for, ", "))});
+    const std::string each = fmt::format("Certificate {} ", n);
+    out += dotted_line(each + "issuer", {c.issuer});
+    out += dotted_line(each + "names", {nothing_if_empty(c.names)});
+    out += dotted_line(each + "valid", {fmt::format("{} to {} ({} days)", c.not_before, c.not_after, c.lifetime_days)});
+    out += dotted_line(each + "signature", {c.signature_algorithm});
+    out += dotted_line(each + "chain", {fmt::format("{} certificate{} sent", c.chain_length, c.chain_length == 1 ? "" : "s")});
+    out += dotted_line(each + "trusted", {verdict_text(c.trusted)});
+    out += dotted_line(each + "name matches", {verdict_text(c.name_match)});
+    out += dotted_line(each + "served for", {fmt::format("{}", fmt::join(c.served_for, ", "))});
 }
 
 void text_rest(std::string& out, const ScanResult& s) {
@@ -71,7 +72,7 @@ void text_rest(std::string& out, const ScanResult& s) {
     for (const scan::ProfileVerdict& p : s.profiles) {
         out += dotted_line(fmt::format("Mozilla {} profile", p.profile),
                            {p.complies ? "complies" : fmt::format("{} deviation{}", p.deviations.size(), p.deviations.size() == 1 ? "" : "s")});
-        for (const std::string& d : p.deviations) out += wrap("    - " + d, kDottedLineWidth, "      ") + "\n";
+        for (const std::string& d : p.deviations) out += dotted_line(fmt::format("Mozilla {} deviation", p.profile), {d});
     }
     if (!s.profiles_source.empty()) out += dotted_line("Profiles from", {s.profiles_source});
     out += dotted_line("Connections made", {fmt::format("{} in {:.0f} ms", s.stats.connections, s.stats.elapsed_ms)});

@@ -236,7 +236,10 @@ void read_completed(SSL* ssl, ProbeState& state, ProbeResult& r) {
 std::string refusal_reason(const ProbeState& state, bool timed_out) {
     if (timed_out) return "no answer within the timeout";
     if (state.alert >= 0) {
-        return fmt::format("{} alert", SSL_alert_desc_string_long(state.alert));
+        // Older releases name fewer alerts than the registry holds.
+        const std::string_view name = SSL_alert_desc_string_long(state.alert);
+        if (name == "unknown") return fmt::format("alert {}", state.alert);
+        return fmt::format("{} alert", name);
     }
     return tls::first_error_reason("the server closed the connection");
 }
@@ -278,6 +281,7 @@ ProbeResult Prober::run(const ProbeSpec& spec) const {
     } else {
         r.outcome = Outcome::refused;
         r.reason = refusal_reason(state, timed_out);
+        r.alert = state.alert;
     }
     ERR_clear_error();
     SSL_set_ex_data(ssl.get(), state_index(), nullptr);

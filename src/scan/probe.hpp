@@ -42,7 +42,8 @@ enum class Outcome {
 
 struct ProbeResult {
     Outcome outcome = Outcome::failed;
-    std::string reason;  // why not completed: "handshake_failure alert", "timed out"
+    std::string reason;  // why not completed: "handshake failure alert", "timed out"
+    int alert = -1;      // the alert the server sent, by its TLS number
     int version = 0;
     std::string cipher, cipher_iana;
     std::optional<std::string> group, signature, alpn, compression;

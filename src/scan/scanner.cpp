@@ -219,13 +219,35 @@ class Scanner {
         return std::nullopt;
     }
 
+    // A TLS 1.2 server with an ECDSA certificate can use it only when the
+    // client lists the certificate's curve, whatever group the key exchange
+    // uses: that curve is appended to every TLS 1.2 offer, and a server that
+    // then picks it among the ones already found has no other left.
+    std::optional<OfferedGroup> certificate_curve(int version) {
+        if (version == TLS1_3_VERSION) return std::nullopt;
+        const ProbeResult r = pool_.run(ProbeSpec{.version = version, .cipher_list = "kECDHE"});
+        if (!r.completed() || r.chain.empty()) return std::nullopt;
+        const std::string key = tls::key_name(X509_get0_pubkey(r.chain.front().get()));
+        for (const auto& [name, curve] : {std::pair{"ecdsa-p256", "secp256r1"}, {"ecdsa-p384", "secp384r1"}, {"ecdsa-p521", "secp521r1"}}) {
+            if (key == name) return OfferedGroup{curve, offer_spelling(curve)};
+        }
+        return std::nullopt;
+    }
+
     GroupList groups_of(int version) {
         GroupList list{tls::protocol_name(version), {}, std::nullopt, std::nullopt};
         std::vector<OfferedGroup> offer = library_groups();
+        const std::optional<OfferedGroup> curve = certificate_curve(version);
+        auto with_curve = [&](std::vector<OfferedGroup> groups) {
+            const bool listed = std::any_of(groups.begin(), groups.end(), [&](const OfferedGroup& g) { return curve && g.name == curve->name; });
+            if (curve && !listed) groups.push_back(*curve);
+            return groups;
+        };
         std::vector<OfferedGroup> found;
         while (!offer.empty()) {
-            const auto i = chosen_group(pool_.run(group_spec(version, offer)), offer);
-            if (!i) break;
+            const std::vector<OfferedGroup> sent = with_curve(offer);
+            const auto i = chosen_group(pool_.run(group_spec(version, sent)), sent);
+            if (!i || *i >= offer.size()) break;
             found.push_back(offer[*i]);
             offer.erase(offer.begin() + static_cast<std::ptrdiff_t>(*i));
         }
@@ -464,12 +486,12 @@ class Scanner {
         if (r.completed()) {
             return {id, title, {Answer::no, fmt::format("completed {} with the SCSV: a downgrade goes unnoticed", tls::protocol_name(r.version))}};
         }
-        const bool alert = r.reason.find("inappropriate fallback") != std::string::npos;
-        return {id, title, {alert ? Answer::yes : Answer::no, r.reason}};
+        if (r.alert == SSL_AD_INAPPROPRIATE_FALLBACK) return {id, title, {Answer::yes, "inappropriate_fallback alert"}};
+        return {id, title, {Answer::no, r.reason}};
     }
 
     Feature hello_retry_request() {
-        const std::string id = "hello_retry_request", title = "HelloRetryRequest for a missing key share";
+        const std::string id = "hello_retry_request", title = "HelloRetryRequest";
         if (!accepted(TLS1_3_VERSION)) return {id, title, {Answer::not_applicable, "TLS 1.3 not accepted"}};
         const GroupList* tls13 = nullptr;
         for (const GroupList& g : result_.groups) {
@@ -479,7 +501,10 @@ class Scanner {
         std::optional<OfferedGroup> refused, taken;
         for (const OfferedGroup& g : library_groups()) {
             const bool in = std::find(tls13->accepted.begin(), tls13->accepted.end(), g.name) != tls13->accepted.end();
-            if (!in && !refused) refused = g;
+            // Only a group TLS 1.3 can carry a key share in (not a TLS 1.2 curve such as brainpoolP256r1).
+            const bool tls13_group = std::find(kGroupsOfInterest.begin(), kGroupsOfInterest.end(), g.name) != kGroupsOfInterest.end() ||
+                                     g.name.rfind("ffdhe", 0) == 0;
+            if (!in && tls13_group && !refused) refused = g;
             if (g.name == tls13->accepted.front()) taken = g;
         }
         if (!refused || !taken) return {id, title, {Answer::not_tested, "the server accepts every group the library has"}};
@@ -495,7 +520,7 @@ class Scanner {
         std::vector<Feature> features(9);
         std::vector<std::function<void()>> jobs = {
             [&] { features[0] = resumption("resumption.session_id", "Session resumption by ID", tls12, false); },
-            [&] { features[1] = resumption("resumption.ticket", "Session resumption by ticket (TLS 1.2)", tls12, true); },
+            [&] { features[1] = resumption("resumption.ticket", "Resumption by ticket (TLS 1.2)", tls12, true); },
             [&] {
                 features[2] = accepted(TLS1_3_VERSION)
                     ? resumption("resumption.tls13", "Session resumption (TLS 1.3)", TLS1_3_VERSION, true)
