@@ -81,6 +81,16 @@ std::string offer_list(const std::vector<OfferedGroup>& groups) {
     return out;
 }
 
+// A probe pinned to `version` (0: the library's range), with `change` applied:
+// designated initializers would leave -Wextra complaining of every field not named.
+template <typename Change>
+ProbeSpec spec_at(int version, Change change) {
+    ProbeSpec spec;
+    spec.version = version;
+    change(spec);
+    return spec;
+}
+
 class Scanner {
   public:
     Scanner(const Target& target, const ScanOptions& options)
@@ -225,7 +235,7 @@ class Scanner {
     // then picks it among the ones already found has no other left.
     std::optional<OfferedGroup> certificate_curve(int version) {
         if (version == TLS1_3_VERSION) return std::nullopt;
-        const ProbeResult r = pool_.run(ProbeSpec{.version = version, .cipher_list = "kECDHE"});
+        const ProbeResult r = pool_.run(spec_at(version, [](ProbeSpec& s) { s.cipher_list = "kECDHE"; }));
         if (!r.completed() || r.chain.empty()) return std::nullopt;
         const std::string key = tls::key_name(X509_get0_pubkey(r.chain.front().get()));
         for (const auto& [name, curve] : {std::pair{"ecdsa-p256", "secp256r1"}, {"ecdsa-p384", "secp384r1"}, {"ecdsa-p521", "secp521r1"}}) {
@@ -379,9 +389,9 @@ class Scanner {
         const int version = newest_accepted();
         std::vector<ProbeSpec> specs;
         for (const std::string& p : kAlpnProtocols) {
-            specs.push_back(ProbeSpec{.version = version, .alpn = {p}});
+            specs.push_back(spec_at(version, [&](ProbeSpec& s) { s.alpn = {p}; }));
         }
-        specs.push_back(ProbeSpec{.version = version, .alpn = kAlpnProtocols});
+        specs.push_back(spec_at(version, [](ProbeSpec& s) { s.alpn = kAlpnProtocols; }));
         const std::vector<ProbeResult> results = pool_.run_all(specs);
         for (std::size_t i = 0; i < kAlpnProtocols.size(); ++i) {
             if (results[i].alpn == kAlpnProtocols[i]) result_.alpn.accepted.push_back(kAlpnProtocols[i]);
@@ -400,7 +410,10 @@ class Scanner {
             f.verdict = {Answer::not_applicable, tickets ? "no TLS 1.2 or older accepted" : "no TLS 1.2 or older accepted: TLS 1.3 resumes by ticket only"};
             return f;
         }
-        ProbeSpec first{.version = version, .no_ticket = !tickets, .wait_for_tickets = version == TLS1_3_VERSION};
+        ProbeSpec first = spec_at(version, [&](ProbeSpec& s) {
+            s.no_ticket = !tickets;
+            s.wait_for_tickets = version == TLS1_3_VERSION;
+        });
         const ProbeResult r1 = pool_.run(first);
         if (!r1.completed() || !r1.session) return {id, title, {Answer::no, "no session was handed over"}};
         if (tickets && r1.tickets == 0) return {id, title, {Answer::no, "no ticket was issued"}};
@@ -442,7 +455,7 @@ class Scanner {
         const std::string id = "compression", title = "TLS compression";
 #ifndef OPENSSL_NO_COMP
         if (SSL_COMP_get_compression_methods() != nullptr && sk_SSL_COMP_num(SSL_COMP_get_compression_methods()) > 0) {
-            ProbeSpec spec{.allow_compression = true};
+            ProbeSpec spec = spec_at(0, [](ProbeSpec& s) { s.allow_compression = true; });
             return on_old_protocols(id, title, "TLS 1.3 has no compression", [](const ProbeResult& r) {
                 return r.compression ? Verdict{Answer::yes, *r.compression} : Verdict{Answer::no, ""};
             }, spec);
@@ -469,7 +482,7 @@ class Scanner {
     }
 
     Feature ocsp_stapling() {
-        const ProbeResult r = pool_.run(ProbeSpec{.version = newest_accepted(), .request_ocsp = true});
+        const ProbeResult r = pool_.run(spec_at(newest_accepted(), [](ProbeSpec& s) { s.request_ocsp = true; }));
         Feature f{"ocsp_stapling", "OCSP stapling", {}};
         if (!r.completed()) f.verdict = {Answer::no, r.reason};
         else if (r.ocsp_bytes > 0) f.verdict = {Answer::yes, fmt::format("{} bytes stapled", r.ocsp_bytes)};
@@ -482,7 +495,7 @@ class Scanner {
         const std::vector<int> versions = accepted_versions();
         if (versions.size() < 2) return {id, title, {Answer::not_applicable, "one protocol version accepted"}};
         const int lower = versions[versions.size() - 2];
-        const ProbeResult r = pool_.run(ProbeSpec{.max_version = lower, .fallback_scsv = true});
+        const ProbeResult r = pool_.run(spec_at(0, [&](ProbeSpec& s) { s.max_version = lower; s.fallback_scsv = true; }));
         if (r.completed()) {
             return {id, title, {Answer::no, fmt::format("completed {} with the SCSV: a downgrade goes unnoticed", tls::protocol_name(r.version))}};
         }
@@ -509,7 +522,7 @@ class Scanner {
         }
         if (!refused || !taken) return {id, title, {Answer::not_tested, "the server accepts every group the library has"}};
         // The key share goes with the first group, which the server refuses.
-        const ProbeResult r = pool_.run(ProbeSpec{.version = TLS1_3_VERSION, .groups = refused->offer + ":" + taken->offer});
+        const ProbeResult r = pool_.run(spec_at(TLS1_3_VERSION, [&](ProbeSpec& s) { s.groups = refused->offer + ":" + taken->offer; }));
         if (r.completed() && r.hello_retry) return {id, title, {Answer::yes, fmt::format("asked for {} after a {} key share", taken->name, refused->name)}};
         if (r.completed()) return {id, title, {Answer::no, "completed without asking"}};
         return {id, title, {Answer::no, r.reason}};
