@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Certificates in the bench's shape, made with the openssl command in DIR: an
 # ECDSA P-256 CA (ca.crt) and a localhost leaf per key type (rsa-2048.crt/.key,
-# ecdsa-p256.crt/.key). Used by handshake_overhead.sh and bulk_overhead.sh.
+# ecdsa-p256.crt/.key). Used by handshake_overhead.sh, bulk_overhead.sh and
+# instructions.py.
 # Usage: bench/bench_certs.sh DIR
 set -euo pipefail
 cd "$1"

@@ -6,7 +6,9 @@
 // one payload with SSL_write_ex and the server reads it with SSL_read_ex until
 // all of it is in. Nothing else is checked or counted in the loop.
 //
-// Usage: bulk_reference CERT KEY CAFILE tls1.3|tls1.2 SUITE GROUPS etm|mte PAYLOAD SECONDS
+// Usage: bulk_reference CERT KEY CAFILE tls1.3|tls1.2 SUITE GROUPS etm|mte PAYLOAD SECONDS|Nx
+// (Nx: exactly N payloads after the warm-up, as Google Benchmark's
+// --benchmark_min_time=Nx; bench/instructions.sh counts instructions so)
 // Prints: MBps=N (10^6 payload bytes per second of wall time)
 #include <chrono>
 #include <cstdio>
@@ -38,11 +40,14 @@ void pin(SSL_CTX* ctx, int version, const char* suite, const char* groups, bool 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 10) die("usage: CERT KEY CAFILE tls1.3|tls1.2 SUITE GROUPS etm|mte PAYLOAD SECONDS");
+    if (argc != 10) die("usage: CERT KEY CAFILE tls1.3|tls1.2 SUITE GROUPS etm|mte PAYLOAD SECONDS|Nx");
     const int version = std::string(argv[4]) == "tls1.3" ? TLS1_3_VERSION : TLS1_2_VERSION;
     const bool etm = std::string(argv[7]) == "etm";
     const std::size_t payload = std::strtoul(argv[8], nullptr, 10);
-    const double seconds = std::atof(argv[9]);
+    const std::string limit = argv[9];
+    const bool counted = !limit.empty() && limit.back() == 'x';
+    const double seconds = counted ? 0 : std::atof(limit.c_str());
+    const long payloads = counted ? std::atol(limit.c_str()) : 0;
 
     SSL_CTX* server_ctx = SSL_CTX_new(TLS_server_method());
     SSL_CTX* client_ctx = SSL_CTX_new(TLS_client_method());
@@ -92,7 +97,10 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     const auto until = start + std::chrono::duration<double>(seconds);
     long count = 0;
-    while (Clock::now() < until) {
+    if (counted) {
+        for (; count < payloads; ++count) one();
+    }
+    while (!counted && Clock::now() < until) {
         for (int i = 0; i < 64; ++i, ++count) one();
     }
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();

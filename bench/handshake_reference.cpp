@@ -7,8 +7,10 @@
 // by the client, a clean close; resumed runs offer the first session. The
 // server keeps no session cache.
 //
-// Usage: handshake_reference CERT KEY CAFILE tls1.3|tls1.2 SUITE SERVER_GROUPS CLIENT_GROUPS full|ticket SECONDS
-// (before TLS 1.3 a client must also list an ECDSA certificate's curve)
+// Usage: handshake_reference CERT KEY CAFILE tls1.3|tls1.2 SUITE SERVER_GROUPS CLIENT_GROUPS full|ticket SECONDS|Nx
+// (before TLS 1.3 a client must also list an ECDSA certificate's curve; Nx:
+// exactly N handshakes after the warm-up, as Google Benchmark's
+// --benchmark_min_time=Nx; bench/instructions.sh counts instructions so)
 // Prints: handshakes_per_second=N
 #include <chrono>
 #include <cstdio>
@@ -85,10 +87,13 @@ bool handshake(SSL_CTX* client_ctx, SSL_CTX* server_ctx, SSL_SESSION* session, b
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 10) die("usage: CERT KEY CAFILE tls1.3|tls1.2 SUITE SERVER_GROUPS CLIENT_GROUPS full|ticket SECONDS");
+    if (argc != 10) die("usage: CERT KEY CAFILE tls1.3|tls1.2 SUITE SERVER_GROUPS CLIENT_GROUPS full|ticket SECONDS|Nx");
     const Setup s{std::string(argv[4]) == "tls1.3" ? TLS1_3_VERSION : TLS1_2_VERSION, argv[5],
                   std::string(argv[8]) == "ticket"};
-    const double seconds = std::atof(argv[9]);
+    const std::string limit = argv[9];
+    const bool counted = !limit.empty() && limit.back() == 'x';
+    const double seconds = counted ? 0 : std::atof(limit.c_str());
+    const long handshakes = counted ? std::atol(limit.c_str()) : 0;
 
     SSL_CTX* server_ctx = SSL_CTX_new(TLS_server_method());
     SSL_CTX* client_ctx = SSL_CTX_new(TLS_client_method());
@@ -114,10 +119,14 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     const auto until = start + std::chrono::duration<double>(seconds);
     long count = 0;
-    while (Clock::now() < until) {
-        for (int i = 0; i < 16; ++i, ++count) {
-            if (!handshake(client_ctx, server_ctx, offer, tls13, nullptr)) die("a handshake failed or did not resume");
-        }
+    auto one = [&] {
+        if (!handshake(client_ctx, server_ctx, offer, tls13, nullptr)) die("a handshake failed or did not resume");
+    };
+    if (counted) {
+        for (; count < handshakes; ++count) one();
+    }
+    while (!counted && Clock::now() < until) {
+        for (int i = 0; i < 16; ++i, ++count) one();
     }
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     std::printf("handshakes_per_second=%.1f\n", static_cast<double>(count) / elapsed);
