@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
+
+#include <sys/socket.h>
 
 #include <fmt/format.h>
 #include <openssl/err.h>
@@ -244,6 +247,164 @@ std::string refusal_reason(const ProbeState& state, bool timed_out) {
     return tls::first_error_reason("the server closed the connection");
 }
 
+// ---- stopping at the ServerHello ----------------------------------------------
+
+// RFC 8446 4.1.3: a HelloRetryRequest is a ServerHello with this random.
+constexpr unsigned char kRetryRandom[32] = {
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+
+unsigned be16(const unsigned char* p) { return unsigned{p[0]} << 8 | p[1]; }
+
+std::optional<std::string> group_named(SSL* ssl, unsigned id) {
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    // SSL_group_to_name takes OpenSSL's NID for a group, or a wire id marked
+    // as unknown, which it looks up by that id.
+    if (const char* name = SSL_group_to_name(ssl, static_cast<int>(TLSEXT_nid_unknown | id))) return std::string(name);
+#else
+    (void)ssl;
+    (void)id;
+#endif
+    return std::nullopt;
+}
+
+// Reads version, suite and group out of a ServerHello body (after the
+// four-byte message header). False when it is malformed.
+bool parse_server_hello(SSL* ssl, const unsigned char* p, size_t len, ProbeResult& r) {
+    if (len < 2 + 32 + 1) return false;
+    r.version = static_cast<int>(be16(p));
+    r.hello_retry = std::memcmp(p + 2, kRetryRandom, sizeof kRetryRandom) == 0;
+    size_t at = 2 + 32;
+    at += 1 + p[at];
+    if (len < at + 3) return false;
+    const unsigned char code[2] = {p[at], p[at + 1]};
+    at += 3;
+    if (const SSL_CIPHER* c = SSL_CIPHER_find(ssl, code)) {
+        r.cipher = SSL_CIPHER_get_name(c);
+        if (const char* iana = SSL_CIPHER_standard_name(c)) r.cipher_iana = iana;
+    }
+    if (len < at + 2) return true;  // no extensions: an old server
+    const size_t end = std::min(len, at + 2 + be16(p + at));
+    for (at += 2; at + 4 <= end; at += 4 + be16(p + at + 2)) {
+        const unsigned type = be16(p + at);
+        if (at + 4 + 2 > end) break;
+        if (type == 43) r.version = static_cast<int>(be16(p + at + 4));  // supported_versions
+        if (type == 51) r.group = group_named(ssl, be16(p + at + 4));    // key_share, or the retry's group
+    }
+    return true;
+}
+
+// Sends the ClientHello through OpenSSL, then reads the server's first
+// answer itself: OpenSSL never sees it, so nothing of the key exchange is
+// computed on this side.
+void answer_to_hello(SSL* ssl, int fd, tls::Deadline deadline, ProbeResult& r) {
+    r.outcome = Outcome::refused;
+    std::string wire, handshake;
+    for (;;) {
+        while (wire.size() >= 5) {
+            const auto* h = reinterpret_cast<const unsigned char*>(wire.data());
+            const unsigned type = h[0];
+            const size_t len = be16(h + 3);
+            if (type < 20 || type > 23) { r.reason = "the server does not answer in TLS"; return; }
+            if (wire.size() < 5 + len) break;
+            const std::string payload = wire.substr(5, len);
+            wire.erase(0, 5 + len);
+            if (type == SSL3_RT_ALERT && payload.size() >= 2) {
+                r.alert = static_cast<unsigned char>(payload[1]);
+                const std::string_view name = SSL_alert_desc_string_long(r.alert);
+                r.reason = name == "unknown" ? fmt::format("alert {}", r.alert) : fmt::format("{} alert", name);
+                return;
+            }
+            if (type != SSL3_RT_HANDSHAKE) continue;
+            handshake += payload;
+            const auto* m = reinterpret_cast<const unsigned char*>(handshake.data());
+            if (handshake.size() < 4) continue;
+            const size_t body = size_t{m[1]} << 16 | size_t{m[2]} << 8 | m[3];
+            if (handshake.size() < 4 + body) continue;
+            if (m[0] == SSL3_MT_SERVER_HELLO && parse_server_hello(ssl, m + 4, body, r)) r.outcome = Outcome::completed;
+            else r.reason = "the server's first answer is not a ServerHello";
+            return;
+        }
+        char buf[4096];
+        const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n > 0) {
+            wire.append(buf, static_cast<size_t>(n));
+        } else if (n == 0) {
+            r.reason = "the server closed the connection";
+            return;
+        } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            r.reason = fmt::format("the connection failed: {}", std::strerror(errno));
+            return;
+        } else if (!tls::wait_fd(fd, false, deadline)) {
+            r.reason = "no answer within the timeout";
+            return;
+        }
+    }
+}
+
+void put_be16(std::string& bytes, size_t at, size_t value) {
+    bytes[at] = static_cast<char>(value >> 8);
+    bytes[at + 1] = static_cast<char>(value & 0xff);
+}
+
+// The ClientHello record OpenSSL wrote, with its key_share extension's list of
+// shares emptied and every enclosing length shortened to match. Unchanged
+// when it is not one record holding one ClientHello with a key_share.
+std::string without_key_shares(std::string hello) {
+    const auto* p = reinterpret_cast<const unsigned char*>(hello.data());
+    if (hello.size() < 5 + 4 + 2 + 32 + 1 || p[0] != SSL3_RT_HANDSHAKE || p[5] != SSL3_MT_CLIENT_HELLO) return hello;
+    size_t at = 5 + 4 + 2 + 32;
+    at += 1 + p[at];                       // session id
+    if (hello.size() < at + 2) return hello;
+    at += 2 + be16(p + at);                // cipher suites
+    if (hello.size() < at + 1) return hello;
+    at += 1 + p[at];                       // compression methods
+    if (hello.size() < at + 2) return hello;
+    const size_t extensions_at = at;
+    for (at += 2; at + 4 <= hello.size(); at += 4 + be16(p + at + 2)) {
+        if (be16(p + at) != 51) continue;
+        const size_t removed = be16(p + at + 2) - 2;  // all but the list's own length
+        hello.erase(at + 4 + 2, removed);
+        put_be16(hello, at + 2, 2);
+        put_be16(hello, at + 4, 0);
+        put_be16(hello, extensions_at, be16(p + extensions_at) - removed);
+        const size_t body = (size_t{p[6]} << 16 | size_t{p[7]} << 8 | p[8]) - removed;
+        hello[6] = static_cast<char>(body >> 16);
+        hello[7] = static_cast<char>(body >> 8);
+        hello[8] = static_cast<char>(body);
+        put_be16(hello, 3, be16(p + 3) - removed);
+        return hello;
+    }
+    return hello;
+}
+
+bool write_all(int fd, std::string_view bytes, tls::Deadline deadline) {
+    while (!bytes.empty()) {
+        const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            bytes.remove_prefix(static_cast<size_t>(n));
+        } else if ((errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) || !tls::wait_fd(fd, true, deadline)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// OpenSSL writes its ClientHello into memory; the probe sends it, rewritten
+// or not, and OpenSSL never sees an answer.
+bool send_client_hello(SSL* ssl, int fd, bool empty_key_share, tls::Deadline deadline) {
+    BIO* in = BIO_new(BIO_s_mem());
+    BIO* out = BIO_new(BIO_s_mem());
+    BIO_set_mem_eof_return(in, -1);
+    SSL_set_bio(ssl, in, out);
+    if (SSL_get_error(ssl, SSL_connect(ssl)) != SSL_ERROR_WANT_READ) return false;
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(out, &data);
+    std::string hello(data, static_cast<size_t>(std::max(len, 0L)));
+    if (empty_key_share) hello = without_key_shares(std::move(hello));
+    return write_all(fd, hello, deadline);
+}
+
 }  // namespace
 
 Prober::Prober(Target target, std::chrono::milliseconds timeout)
@@ -265,6 +426,17 @@ ProbeResult Prober::run(const ProbeSpec& spec) const {
     const tls::Deadline deadline = tls::deadline_after(timeout_, "--timeout");
     // A server that cannot be reached ends the scan: the caller sees the Error.
     tls::Socket socket = tls::connect_tcp(target_.host, target_.port, deadline);
+    if (spec.hello_only) {
+        if (send_client_hello(ssl.get(), socket.fd(), spec.empty_key_share, deadline)) {
+            answer_to_hello(ssl.get(), socket.fd(), deadline, r);
+        } else {
+            r.outcome = Outcome::refused;
+            r.reason = tls::first_error_reason("the ClientHello could not be sent");
+        }
+        ERR_clear_error();
+        SSL_set_ex_data(ssl.get(), state_index(), nullptr);
+        return r;
+    }
     SSL_set_fd(ssl.get(), socket.fd());
     bool timed_out = false;
     if (drive_handshake(ssl.get(), socket.fd(), deadline, timed_out)) {

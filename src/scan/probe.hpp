@@ -31,6 +31,15 @@ struct ProbeSpec {
     bool request_ocsp = false;      // ask for a stapled OCSP response
     bool allow_compression = false;
     bool wait_for_tickets = false;  // TLS 1.3: read on until the server's tickets came
+    // Stop at the server's first answer: its ServerHello (or HelloRetryRequest)
+    // names the version, suite and TLS 1.3 group it chose, which is all an
+    // elimination needs. The result's `completed()` then means "chosen".
+    bool hello_only = false;
+    // With hello_only, TLS 1.3: send the key_share extension empty, as RFC
+    // 8446 4.2.8 lets a client do to ask the server to pick a group. The server
+    // answers with a HelloRetryRequest naming its choice, and neither side
+    // computes a key: what makes probing FFDHE groups cheap.
+    bool empty_key_share = false;
     SSL_SESSION* resume = nullptr;  // offer this session (not owned)
 };
 

@@ -180,9 +180,10 @@ class Scanner {
 
     // ---- suites, in the server's order when it has one ----------------------
 
-    ProbeSpec suite_spec(int version, const std::vector<std::string>& names) const {
+    ProbeSpec suite_spec(int version, const std::vector<std::string>& names, bool hello_only = false) const {
         ProbeSpec spec;
         spec.version = version;
+        spec.hello_only = hello_only;
         (version == TLS1_3_VERSION ? spec.ciphersuites : spec.cipher_list) = joined(names);
         return spec;
     }
@@ -193,7 +194,7 @@ class Scanner {
         SuiteList list{tls::protocol_name(version), {}, std::nullopt};
         std::vector<Suite> offer = library_suites(version);
         while (!offer.empty()) {
-            const ProbeResult r = pool_.run(suite_spec(version, names_of(offer)));
+            const ProbeResult r = pool_.run(suite_spec(version, names_of(offer), true));
             if (!r.completed()) break;
             const auto chosen = std::find_if(offer.begin(), offer.end(), [&](const Suite& s) { return s.name == r.cipher; });
             if (chosen == offer.end()) break;  // a suite we did not offer: stop rather than loop
@@ -203,7 +204,7 @@ class Scanner {
         if (list.accepted.size() >= 2) {
             std::vector<std::string> reversed = names_of(list.accepted);
             std::reverse(reversed.begin(), reversed.end());
-            const ProbeResult r = pool_.run(suite_spec(version, reversed));
+            const ProbeResult r = pool_.run(suite_spec(version, reversed, true));
             if (r.completed()) list.server_order = r.cipher == list.accepted.front().name;
         }
         return list;
@@ -211,12 +212,15 @@ class Scanner {
 
     // ---- groups ---------------------------------------------------------------
 
-    ProbeSpec group_spec(int version, const std::vector<OfferedGroup>& groups) const {
+    ProbeSpec group_spec(int version, const std::vector<OfferedGroup>& groups, const std::string& tls12_suites = "kECDHE") const {
         ProbeSpec spec;
         spec.version = version;
+        // A TLS 1.3 ServerHello names the group; TLS 1.2 says it only after the
+        // certificate, so its probes complete. 1.1.1 cannot name a group by its id.
+        spec.hello_only = version == TLS1_3_VERSION && OPENSSL_VERSION_NUMBER >= 0x30000000L;
+        spec.empty_key_share = spec.hello_only;
         spec.groups = offer_list(groups);
-        // TLS 1.2 uses groups only for ECDHE: offer nothing else.
-        if (version != TLS1_3_VERSION) spec.cipher_list = "kECDHE";
+        if (version != TLS1_3_VERSION) spec.cipher_list = tls12_suites;
         return spec;
     }
 
@@ -229,25 +233,39 @@ class Scanner {
         return std::nullopt;
     }
 
-    // A TLS 1.2 server with an ECDSA certificate can use it only when the
-    // client lists the certificate's curve, whatever group the key exchange
-    // uses: that curve is appended to every TLS 1.2 offer, and a server that
-    // then picks it among the ones already found has no other left.
-    std::optional<OfferedGroup> certificate_curve(int version) {
-        if (version == TLS1_3_VERSION) return std::nullopt;
+    // TLS 1.2 uses groups only for ECDHE. Over an RSA certificate any group
+    // will do; an ECDSA certificate can be used only when the client lists its
+    // curve too, whatever group the key exchange uses. So the probes use
+    // ECDHE-RSA suites when the server has an RSA certificate; otherwise the
+    // ECDSA certificate's curve is appended to every offer, and a server that
+    // then picks it among the groups already found has no other left (or,
+    // in its own order, prefers it: docs/scan.md says so).
+    struct Tls12Groups {
+        std::string suites = "kECDHE";
+        std::optional<OfferedGroup> curve;
+    };
+
+    Tls12Groups tls12_group_probe(int version) {
+        Tls12Groups how;
+        if (version == TLS1_3_VERSION) return how;
+        if (pool_.run(spec_at(version, [](ProbeSpec& s) { s.cipher_list = "ECDHE+aRSA"; })).completed()) {
+            how.suites = "ECDHE+aRSA";
+            return how;
+        }
         const ProbeResult r = pool_.run(spec_at(version, [](ProbeSpec& s) { s.cipher_list = "kECDHE"; }));
-        if (!r.completed() || r.chain.empty()) return std::nullopt;
+        if (!r.completed() || r.chain.empty()) return how;
         const std::string key = tls::key_name(X509_get0_pubkey(r.chain.front().get()));
         for (const auto& [name, curve] : {std::pair{"ecdsa-p256", "secp256r1"}, {"ecdsa-p384", "secp384r1"}, {"ecdsa-p521", "secp521r1"}}) {
-            if (key == name) return OfferedGroup{curve, offer_spelling(curve)};
+            if (key == name) how.curve = OfferedGroup{curve, offer_spelling(curve)};
         }
-        return std::nullopt;
+        return how;
     }
 
     GroupList groups_of(int version) {
         GroupList list{tls::protocol_name(version), {}, std::nullopt, std::nullopt};
         std::vector<OfferedGroup> offer = library_groups();
-        const std::optional<OfferedGroup> curve = certificate_curve(version);
+        const Tls12Groups how = tls12_group_probe(version);
+        const std::optional<OfferedGroup>& curve = how.curve;
         auto with_curve = [&](std::vector<OfferedGroup> groups) {
             const bool listed = std::any_of(groups.begin(), groups.end(), [&](const OfferedGroup& g) { return curve && g.name == curve->name; });
             if (curve && !listed) groups.push_back(*curve);
@@ -256,7 +274,7 @@ class Scanner {
         std::vector<OfferedGroup> found;
         while (!offer.empty()) {
             const std::vector<OfferedGroup> sent = with_curve(offer);
-            const auto i = chosen_group(pool_.run(group_spec(version, sent)), sent);
+            const auto i = chosen_group(pool_.run(group_spec(version, sent, how.suites)), sent);
             if (!i || *i >= offer.size()) break;
             found.push_back(offer[*i]);
             offer.erase(offer.begin() + static_cast<std::ptrdiff_t>(*i));
@@ -264,7 +282,7 @@ class Scanner {
         for (const OfferedGroup& g : found) list.accepted.push_back(g.name);
         if (found.size() >= 2) {
             std::vector<OfferedGroup> reversed(found.rbegin(), found.rend());
-            if (const auto i = chosen_group(pool_.run(group_spec(version, reversed)), reversed)) {
+            if (const auto i = chosen_group(pool_.run(group_spec(version, with_curve(reversed), how.suites)), with_curve(reversed))) {
                 list.server_order = reversed[*i].name == found.front().name;
                 if (*list.server_order) list.preferred = found.front().name;
             }
