@@ -34,7 +34,7 @@ constexpr Command kCommands[] = {
      setup_defaults},
     {"snapshot", "Write everything `diff` compares about this OpenSSL as one JSON document",
      setup_snapshot},
-    {"diff", "Show what changes between two OpenSSL installations (snapshots, live, references)",
+    {"diff", "Show what changes between two OpenSSL installations (snapshots, live, references), or two scans",
      setup_diff},
     {"bench", "Handshakes per second over the protocol, suite, key, group and mode matrix",
      setup_bench},

@@ -694,6 +694,8 @@ std::string_view change_kind_name(ChangeKind kind) {
     return "changed";
 }
 
+std::string_view diff_of_name(DiffOf of) { return of == DiffOf::scans ? "scans" : "snapshots"; }
+
 std::size_t Diff::change_count() const {
     std::size_t n = 0;
     for (const auto& s : sections) n += s.changes.size();
@@ -717,7 +719,7 @@ bool is_ignorable_id(std::string_view id) {
 Diff compare(const Snapshot& a, const Snapshot& b, const Side& old_side, const Side& new_side,
              const std::set<std::string>& ignore_ids) {
     const Ignore ignore(ignore_ids);
-    Diff diff{old_side, new_side, {}, {}};
+    Diff diff{old_side, new_side, {}, {}, DiffOf::snapshots, {}};
     auto keep = [&](DiffSection section) {
         if (!section.changes.empty() && !ignore.section(section.id)) diff.sections.push_back(std::move(section));
     };

@@ -54,7 +54,8 @@ struct Finding {
     Severity severity = Severity::notice;
     std::string says, affects;
     std::vector<std::string> sides;  // empty: the library as a whole
-    std::string origin;              // "release", "build" or "configuration"
+    std::string origin;              // "release", "build" or "configuration"; empty for scans
+                                     // (nothing but the server to trace a change to)
     std::string origin_evidence;     // "compiled with -DOPENSSL_TLS_SECURITY_LEVEL=2"
     std::vector<Evidence> evidence;
 };
@@ -64,10 +65,19 @@ struct Side {
     std::string library;  // the library_version the snapshot records
 };
 
+// What the two sides are: the JSON says it, since a scan diff's section ids
+// and findings differ from a snapshot diff's.
+enum class DiffOf { snapshots, scans };
+std::string_view diff_of_name(DiffOf of);  // "snapshots", "scans"
+
 struct Diff {
     Side old_side, new_side;
     std::vector<DiffSection> sections;  // only sections with changes
     std::vector<Finding> findings;      // most severe first
+    DiffOf of = DiffOf::snapshots;
+    // What could not be compared, one sentence each: a scan's "not tested"
+    // where the other side has an answer. Not changes: they leave equal() alone.
+    std::vector<std::string> notes;
     bool equal() const { return sections.empty(); }
     std::size_t change_count() const;
 };

@@ -203,22 +203,36 @@ std::optional<Finding> apply(const FindingRule& rule, const Diff& diff, std::vec
 
 }  // namespace
 
-std::vector<Finding> find(const Diff& diff, const Snapshot& a, const Snapshot& b,
-                          std::span<const FindingRule> rules) {
-    // Each change proves one finding: the first rule's that matches it, so a
-    // specific rule placed before a general one takes its changes.
+namespace {
+
+// Each change proves one finding: the first rule's that matches it, so a
+// specific rule placed before a general one takes its changes. `attribute_to`
+// gives each finding its origin (or leaves it empty).
+template <typename Attribute>
+std::vector<Finding> find_with(const Diff& diff, std::span<const FindingRule> rules, Attribute attribute_to) {
     std::vector<std::vector<bool>> taken;
     for (const auto& section : diff.sections) taken.emplace_back(section.changes.size(), false);
     std::vector<Finding> findings;
     for (const FindingRule& rule : rules) {
         std::optional<Finding> f = apply(rule, diff, taken);
         if (!f) continue;
-        attribute(*f, rule, a, b);
+        attribute_to(*f, rule);
         findings.push_back(std::move(*f));
     }
     std::stable_sort(findings.begin(), findings.end(),
                      [](const Finding& x, const Finding& y) { return x.severity < y.severity; });
     return findings;
+}
+
+}  // namespace
+
+std::vector<Finding> find(const Diff& diff, const Snapshot& a, const Snapshot& b,
+                          std::span<const FindingRule> rules) {
+    return find_with(diff, rules, [&](Finding& f, const FindingRule& rule) { attribute(f, rule, a, b); });
+}
+
+std::vector<Finding> find(const Diff& diff, std::span<const FindingRule> rules) {
+    return find_with(diff, rules, [](Finding&, const FindingRule&) {});
 }
 
 }  // namespace sslfeatures::audit

@@ -43,5 +43,8 @@ std::span<const FindingRule> finding_rules();  // generated from tables/findings
 // matches is left to the detailed sections.
 std::vector<Finding> find(const Diff& diff, const Snapshot& old_snapshot, const Snapshot& new_snapshot,
                           std::span<const FindingRule> rules = finding_rules());
+// The same with no origin: for two scans of a server there is no release,
+// build or configuration file to trace a change to, only the server.
+std::vector<Finding> find(const Diff& diff, std::span<const FindingRule> rules = finding_rules());
 
 }  // namespace sslfeatures::audit

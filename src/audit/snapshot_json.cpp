@@ -408,7 +408,7 @@ class DuplicateKeyCheck {
     std::vector<std::set<std::string>> keys_;
 };
 
-Snapshot parse_snapshot(std::string_view text, std::string_view source) {
+Json parse_document(std::string_view text, std::string_view source) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         throw SnapshotError(fmt::format("{}: the file is empty; expected a snapshot made by `sslfeatures snapshot`",
                                         source));
@@ -429,7 +429,11 @@ Snapshot parse_snapshot(std::string_view text, std::string_view source) {
         throw SnapshotError(fmt::format("{}: a number is out of range ({})", source,
                                         bracket == std::string_view::npos ? what : what.substr(bracket + 2)));
     }
-    return from_json(doc, source);
+    return doc;
+}
+
+Snapshot parse_snapshot(std::string_view text, std::string_view source) {
+    return from_json(parse_document(text, source), source);
 }
 
 std::string snapshot_text(const Snapshot& snapshot) {

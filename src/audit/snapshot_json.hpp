@@ -29,6 +29,10 @@ nlohmann::ordered_json to_json(const Snapshot& snapshot);
 // `source` names the document in error messages (a path, "live", a table).
 Snapshot from_json(const nlohmann::ordered_json& doc, std::string_view source);
 Snapshot parse_snapshot(std::string_view text, std::string_view source);
+// The JSON of a file `diff` reads, whatever its schema (a snapshot, a scan),
+// with parse_snapshot's one-line errors: empty, truncated, not JSON, a
+// duplicate key.
+nlohmann::ordered_json parse_document(std::string_view text, std::string_view source);
 
 // The JSON text as `snapshot` writes it: two-space indent, final newline.
 std::string snapshot_text(const Snapshot& snapshot);

@@ -99,6 +99,20 @@ std::string read_snapshot_file(const std::string& path, std::size_t limit) {
     }
 }
 
+bool names_file(std::string_view spec) {
+    const std::string name(spec);
+    if (name == "live") return false;
+    const auto refs = reference_names();
+    std::error_code ec;
+    return std::find(refs.begin(), refs.end(), name) == refs.end() || fs::exists(name, ec);
+}
+
+Loaded snapshot_document(const nlohmann::ordered_json& doc, std::string_view name) {
+    Snapshot s = from_json(doc, name);
+    const std::string version = library_version(s);
+    return {std::move(s), {std::string(name), version}};
+}
+
 Loaded load_snapshot(std::string_view spec) {
     const std::string name(spec);
     if (name == "live") {
@@ -107,13 +121,9 @@ Loaded load_snapshot(std::string_view spec) {
         const std::string version = library_version(s);
         return {std::move(s), {name, version}};
     }
-    std::string path = name;
-    const auto refs = reference_names();
-    // A file of that name wins over a table, so no file is ever unreachable.
-    std::error_code ec;
-    const bool is_reference = std::find(refs.begin(), refs.end(), name) != refs.end() && !fs::exists(name, ec);
-    if (is_reference) path = (fs::path(tables_dir()) / (name + std::string(kSuffix))).string();
-    Snapshot s = parse_snapshot(read_snapshot_file(path), is_reference ? path : name);
+    if (names_file(name)) return snapshot_document(parse_document(read_snapshot_file(name), name), name);
+    const std::string path = (fs::path(tables_dir()) / (name + std::string(kSuffix))).string();
+    Snapshot s = parse_snapshot(read_snapshot_file(path), path);
     const std::string version = library_version(s);
     return {std::move(s), {name, version}};
 }

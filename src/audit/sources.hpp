@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "audit/diff.hpp"
 #include "audit/snapshot.hpp"
 
@@ -26,6 +28,13 @@ struct Loaded {
 // Throws SnapshotError (one line naming the source and, for a bad document,
 // the position) when the source cannot be read or is not a snapshot.
 Loaded load_snapshot(std::string_view spec);
+
+// Whether `spec` names a file: not `live`, and not a reference table unless a
+// file of that name exists (which wins, so no file is ever unreachable).
+bool names_file(std::string_view spec);
+
+// A snapshot from a document parse_document read from the file `name`.
+Loaded snapshot_document(const nlohmann::ordered_json& doc, std::string_view name);
 
 // Reads a whole file of at most `limit` bytes; throws SnapshotError.
 std::string read_snapshot_file(const std::string& path, std::size_t limit = 64u << 20);

@@ -164,7 +164,8 @@ std::string finding_text(const audit::Diff& diff, std::size_t number, const audi
     out += line("severity", std::string(audit::severity_title(f.severity)));
     out += line("affects", f.affects);
     if (!f.sides.empty()) out += line("sides", fmt::format("{}", fmt::join(f.sides, ", ")));
-    out += line("origin", origin_text(f));
+    // A scan's findings have no origin: the server is the only cause.
+    if (!f.origin.empty()) out += line("origin", origin_text(f));
     for (const std::string& e : evidence_lines(diff, f)) out += line("evidence", e);
     return out + "\n";
 }
@@ -226,10 +227,12 @@ nlohmann::ordered_json diff_json(const audit::Diff& diff) {
     return {{"schema", kDiffSchema},
             {"schema_version", kDiffSchemaVersion},
             {"tool", {{"name", "sslfeatures"}, {"version", SSLFEATURES_VERSION}}},
+            {"compares", audit::diff_of_name(diff.of)},
             {"old", side(diff.old_side)},
             {"new", side(diff.new_side)},
             {"equal", diff.equal()},
             {"change_count", diff.change_count()},
+            {"notes", diff.notes},
             {"findings", std::move(findings)},
             {"sections", std::move(sections)}};
 }
@@ -248,6 +251,10 @@ fmt::format_context::iterator fmt::formatter<DiffText>::format(const DiffText& t
         out = fmt::format_to(out, "{}\n{}\n\n", r::wrap(r::findings_summary(diff), r::kLineWidth, "    "),
                              r::summary(diff));
     }
+    for (const std::string& note : diff.notes) {
+        out = fmt::format_to(out, "{}\n", r::wrap("note: " + note, r::kLineWidth, "    "));
+    }
+    if (!diff.notes.empty()) out = fmt::format_to(out, "\n");
     if (!diff.findings.empty()) {
         out = fmt::format_to(out, "{}\n", r::center(" findings ", r::kLineWidth, '-'));
         for (std::size_t i = 0; i < diff.findings.size(); ++i) {
@@ -269,6 +276,7 @@ fmt::format_context::iterator fmt::formatter<DiffMarkdown>::format(const DiffMar
     const auto& diff = text.diff;
     auto out = fmt::format_to(ctx.out(), "# sslfeatures diff\n\n- old: `{}`\n- new: `{}`\n- {}\n",
                               r::side_text(diff.old_side), r::side_text(diff.new_side), r::summary(diff));
+    for (const std::string& note : diff.notes) out = fmt::format_to(out, "- note: {}\n", r::cell(note));
     if (!diff.findings.empty()) {
         out = fmt::format_to(out, "- {}\n\n## Findings\n\n", r::findings_summary(diff));
         for (std::size_t i = 0; i < diff.findings.size(); ++i) {
@@ -276,7 +284,8 @@ fmt::format_context::iterator fmt::formatter<DiffMarkdown>::format(const DiffMar
             out = fmt::format_to(out, "{}. **{}**: {}<br>affects: {}<br>", i + 1,
                                  sslfeatures::audit::severity_title(f.severity), r::cell(f.says), r::cell(f.affects));
             if (!f.sides.empty()) out = fmt::format_to(out, "sides: {}<br>", fmt::join(f.sides, ", "));
-            out = fmt::format_to(out, "origin: {}<br>evidence: ", r::cell(r::origin_text(f)));
+            if (!f.origin.empty()) out = fmt::format_to(out, "origin: {}<br>", r::cell(r::origin_text(f)));
+            out = fmt::format_to(out, "evidence: ");
             std::vector<std::string> refs;
             for (const auto& e : r::evidence_lines(diff, f)) refs.push_back(fmt::format("`{}`", r::cell(e)));
             out = fmt::format_to(out, "{}\n", fmt::join(refs, "; "));
