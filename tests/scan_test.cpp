@@ -195,6 +195,44 @@ TEST_F(ScanNginx, ProfileOptionExitsOneOnDeviation) {
     EXPECT_NE(r.exit_code, 2) << r.err;
 }
 
+// ---- two scans compared -------------------------------------------------------------
+
+std::string scan_to_file(const std::string& target, const std::string& path) {
+    const Result r = run_tool({"scan", target, "-f", "json", "-o", path, "-a", ServerCerts::get().ca});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return path;
+}
+
+TEST(ScanDiffLive, TwoScansOfOneServerAreEqual) {
+    SF_REQUIRE_PROGRAMS("nginx");
+    const TempDir dir;
+    NginxServer server(nginx_config());
+    const Result r = run_tool({"diff", scan_to_file(server.address(), dir.path() + "/a.json"),
+                               scan_to_file(server.address(), dir.path() + "/b.json")});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST(ScanDiffLive, ATls12ServerUpgradedToTls13OnlyBreaksTls12ClientsFirst) {
+    SF_REQUIRE_PROGRAMS("nginx");
+    const TempDir dir;
+    std::string before, after;
+    {
+        NginxServer server(nginx_config());
+        before = scan_to_file(server.address(), dir.path() + "/before.json");
+    }
+    {
+        NginxConfig config = nginx_config();
+        config.protocols = {"TLSv1.3"};
+        NginxServer server(config);
+        after = scan_to_file(server.address(), dir.path() + "/after.json");
+    }
+    const JsonRun run = run_tool_json({"diff", before, after, "-f", "json"});
+    EXPECT_EQ(run.result.exit_code, 1) << run.result.err;
+    const json& first = run.doc.at("findings").at(0);
+    EXPECT_EQ(first.at("severity"), "breaks") << first.dump(2);
+    EXPECT_NE(first.at("says").get<std::string>().find("TLSv1.2"), std::string::npos) << first.dump(2);
+}
+
 // ---- other servers ------------------------------------------------------------------
 
 TEST(ScanOpensslServer, ATls12OnlyServerInItsOwnOrderWithEncryptThenMac) {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <map>
 #include <mutex>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <openssl/comp.h>
@@ -589,6 +590,10 @@ class Scanner {
         for (std::size_t i = 0; i < result_.certificates.size(); ++i) {
             describe(result_.certificates[i], chains_[i], store.get());
         }
+        // Probes finish in any order: sort, so that two scans of one server read alike.
+        std::sort(result_.certificates.begin(), result_.certificates.end(),
+                  [](const CertificateResult& a, const CertificateResult& b) { return std::tie(a.key, a.sha256) < std::tie(b.key, b.sha256); });
+        for (CertificateResult& c : result_.certificates) std::sort(c.served_for.begin(), c.served_for.end());
     }
 
     void describe(CertificateResult& c, const std::vector<X509Ptr>& chain, X509_STORE* store) const {
