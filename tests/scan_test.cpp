@@ -295,6 +295,12 @@ TEST(ScanErrors, BadTargetsAreUsageErrors) {
     expect_usage_error({"scan", ":443"}, "names no host");
 }
 
+TEST(ScanErrors, AMissingCaFileIsNamedBeforeAnyConnection) {
+    // Nothing listens on the port: the CA file must be refused first.
+    const Result r = run_tool({"scan", "127.0.0.1:" + std::to_string(free_port()), "-a", "/nonexistent/ca.pem"});
+    expect_one_line_error(r, 2, "cannot read CA file '/nonexistent/ca.pem': No such file or directory");
+}
+
 TEST(ScanErrors, NothingListeningIsConnectionRefused) {
     const Result r = run_tool({"scan", "127.0.0.1:" + std::to_string(free_port())});
     expect_one_line_error(r, 10, "refused");

@@ -13,6 +13,7 @@
 #include <openssl/x509v3.h>
 
 #include "reflect/groups.hpp"
+#include "scan/certificates.hpp"
 #include "scan/pool.hpp"
 #include "tls/host_names.hpp"
 #include "tls/keys.hpp"
@@ -95,7 +96,10 @@ ProbeSpec spec_at(int version, Change change) {
 class Scanner {
   public:
     Scanner(const Target& target, const ScanOptions& options)
-        : options_(options), prober_(target, options.timeout), pool_(prober_, options.at_once, options.at_most) {
+        : options_(options),
+          store_(trust_store(options.ca_file)),  // a bad CA file fails before any connection
+          prober_(target, options.timeout),
+          pool_(prober_, options.at_once, options.at_most) {
         result_.target = target;
         result_.library = OpenSSL_version(OPENSSL_VERSION);
     }
@@ -374,7 +378,7 @@ class Scanner {
     void keep_certificate(const ProbeResult& r, const std::string& how) {
         if (r.chain.empty()) return;
         const std::lock_guard lock(certificates_mutex_);
-        const std::string print = fingerprint(r.chain.front().get());
+        const std::string print = sha256_fingerprint(r.chain.front().get());
         for (std::size_t i = 0; i < result_.certificates.size(); ++i) {
             if (result_.certificates[i].sha256 == print) {
                 result_.certificates[i].served_for.push_back(how);
@@ -391,15 +395,6 @@ class Scanner {
             chain.emplace_back(cert.get());
         }
         chains_.push_back(std::move(chain));
-    }
-
-    static std::string fingerprint(X509* cert) {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned len = 0;
-        X509_digest(cert, EVP_sha256(), md, &len);
-        std::string hex;
-        for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
-        return hex;
     }
 
     // ---- ALPN ----------------------------------------------------------------
@@ -576,19 +571,9 @@ class Scanner {
 
     // ---- certificate verdicts, without the network -------------------------------
 
-    X509StorePtr trust_store() const {
-        X509StorePtr store(X509_STORE_new());
-        const bool ok = options_.ca_file.empty()
-            ? X509_STORE_set_default_paths(store.get()) == 1
-            : X509_STORE_load_locations(store.get(), options_.ca_file.c_str(), nullptr) == 1;
-        if (!ok) throw Error(kUsage, fmt::format("cannot load CA file '{}': {} (check the path)", options_.ca_file, openssl_error_text()));
-        return store;
-    }
-
     void judge_certificates() {
-        const X509StorePtr store = trust_store();
         for (std::size_t i = 0; i < result_.certificates.size(); ++i) {
-            describe(result_.certificates[i], chains_[i], store.get());
+            describe_certificate(result_.certificates[i], chains_[i], store_.get(), result_.target.host);
         }
         // Probes finish in any order: sort, so that two scans of one server read alike.
         std::sort(result_.certificates.begin(), result_.certificates.end(),
@@ -596,65 +581,8 @@ class Scanner {
         for (CertificateResult& c : result_.certificates) std::sort(c.served_for.begin(), c.served_for.end());
     }
 
-    void describe(CertificateResult& c, const std::vector<X509Ptr>& chain, X509_STORE* store) const {
-        X509* leaf = chain.front().get();
-        c.key = tls::key_name(X509_get0_pubkey(leaf));
-        c.subject = tls::rfc2253_name(X509_get_subject_name(leaf));
-        c.issuer = tls::rfc2253_name(X509_get_issuer_name(leaf));
-        c.names = subject_alt_names(leaf);
-        c.not_before = tls::utc_time_text(X509_get0_notBefore(leaf));
-        c.not_after = tls::utc_time_text(X509_get0_notAfter(leaf));
-        int days = 0, seconds = 0;
-        if (ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(leaf), X509_get0_notAfter(leaf)) == 1) c.lifetime_days = days;
-        c.signature_algorithm = OBJ_nid2ln(X509_get_signature_nid(leaf));
-        c.chain_length = static_cast<int>(chain.size());
-        c.trusted = verify(chain, store);
-        c.name_match = name_match(leaf);
-    }
-
-    static std::vector<std::string> subject_alt_names(X509* cert) {
-        std::vector<std::string> names;
-        GeneralNamesPtr sans(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
-        for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans.get()); ++i) {
-            const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans.get(), i);
-            if (gn->type == GEN_DNS) {
-                names.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(gn->d.dNSName)),
-                                   static_cast<std::size_t>(ASN1_STRING_length(gn->d.dNSName)));
-            } else if (gn->type == GEN_IPADD) {
-                names.push_back(ip_text(gn->d.iPAddress));
-            }
-        }
-        return names;
-    }
-
-    static std::string ip_text(const ASN1_OCTET_STRING* ip) {
-        const unsigned char* p = ASN1_STRING_get0_data(ip);
-        if (ASN1_STRING_length(ip) == 4) return fmt::format("{}.{}.{}.{}", p[0], p[1], p[2], p[3]);
-        std::string out;
-        for (int i = 0; i + 1 < ASN1_STRING_length(ip); i += 2) out += fmt::format("{}{:x}", i ? ":" : "", p[i] << 8 | p[i + 1]);
-        return out;
-    }
-
-    // As our secure client would judge it: the trust store, security level 2.
-    static Verdict verify(const std::vector<X509Ptr>& chain, X509_STORE* store) {
-        X509StackPtr untrusted(sk_X509_new_null());
-        for (std::size_t i = 1; i < chain.size(); ++i) sk_X509_push(untrusted.get(), chain[i].get());
-        X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-        X509_STORE_CTX_init(ctx.get(), store, chain.front().get(), untrusted.get());
-        X509_VERIFY_PARAM_set_auth_level(X509_STORE_CTX_get0_param(ctx.get()), 2);
-        X509_VERIFY_PARAM_set_purpose(X509_STORE_CTX_get0_param(ctx.get()), X509_PURPOSE_SSL_SERVER);
-        if (X509_verify_cert(ctx.get()) == 1) return {Answer::yes, ""};
-        return {Answer::no, X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()))};
-    }
-
-    Verdict name_match(X509* leaf) const {
-        const std::string& host = result_.target.host;
-        const bool ok = tls::is_ip_literal(host) ? X509_check_ip_asc(leaf, host.c_str(), 0) == 1
-                                                 : X509_check_host(leaf, host.c_str(), host.size(), 0, nullptr) == 1;
-        return ok ? Verdict{Answer::yes, host} : Verdict{Answer::no, fmt::format("not valid for {}", host)};
-    }
-
     const ScanOptions& options_;
+    X509StorePtr store_;
     Prober prober_;
     ProbePool pool_;
     ScanResult result_;
