@@ -289,10 +289,11 @@ TEST(ScanOurServer, OffersOnlyForwardSecretAeadSuites) {
 
 TEST(ScanErrors, BadTargetsAreUsageErrors) {
     // A bare IPv6 address takes no port ("::1:443" is itself an address); two colons otherwise are wrong.
-    expect_usage_error({"scan", "localhost:443:1"}, "neither a host name nor an IP address");
-    expect_usage_error({"scan", "127.0.0.1:0"}, "not a number from 1 to 65535");
-    expect_usage_error({"scan", "[::1"}, "closing ']'");
-    expect_usage_error({"scan", ":443"}, "names no host");
+    expect_usage_error({"scan", "localhost:443:1"}, "an IPv6 address goes in brackets");
+    expect_usage_error({"scan", "bad_name!:443"}, "neither a host name nor an IP address");
+    expect_usage_error({"scan", "127.0.0.1:0"}, "not between 1 and 65535");
+    expect_usage_error({"scan", "[::1"}, "has no ']'");
+    expect_usage_error({"scan", ":443"}, "no host");
 }
 
 TEST(ScanErrors, AMissingCaFileIsNamedBeforeAnyConnection) {

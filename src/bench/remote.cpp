@@ -20,22 +20,6 @@
 namespace sslfeatures::bench {
 namespace {
 
-constexpr std::string_view kHowToWrite = "write HOST:PORT, e.g. example.com:443, 127.0.0.1:4433 or [::1]:443";
-
-[[noreturn]] void bad_target(std::string_view text, std::string_view problem) {
-    throw Error(kUsage, fmt::format("--connect '{}': {}; {}", text, problem, kHowToWrite));
-}
-
-int parse_port(std::string_view text, std::string_view port) {
-    if (port.empty()) bad_target(text, "no port after the ':'");
-    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos) {
-        bad_target(text, fmt::format("'{}' is not a port number", port));
-    }
-    const int value = std::stoi(std::string(port));
-    if (value < 1 || value > 65535) bad_target(text, fmt::format("port {} is not between 1 and 65535", value));
-    return value;
-}
-
 // A handshake checked before any load: what it negotiated, the key the
 // server presented, and the session it leaves for resumption.
 struct Probed {
@@ -143,30 +127,6 @@ std::string probe(RemoteCase& rc, const RemoteSettings& s, tls::Socket& spare) {
 }
 
 }  // namespace
-
-std::string Target::text() const {
-    return host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
-}
-
-Target parse_target(std::string_view text) {
-    if (text.empty()) bad_target(text, "no host and port");
-    Target t;
-    if (text.front() == '[') {
-        const std::size_t close = text.find(']');
-        if (close == std::string_view::npos) bad_target(text, "the '[' of an IPv6 address has no ']'");
-        t.host = std::string(text.substr(1, close - 1));
-        if (close + 1 >= text.size() || text[close + 1] != ':') bad_target(text, "no port");
-        t.port = parse_port(text, text.substr(close + 2));
-    } else {
-        const std::size_t colon = text.rfind(':');
-        if (colon == std::string_view::npos) bad_target(text, "no port");
-        t.host = std::string(text.substr(0, colon));
-        if (t.host.find(':') != std::string::npos) bad_target(text, "an IPv6 address goes in brackets");
-        t.port = parse_port(text, text.substr(colon + 1));
-    }
-    if (t.host.empty()) bad_target(text, "no host before the port");
-    return t;
-}
 
 Reached reach(const RemoteSettings& settings) {
     Reached r;

@@ -14,20 +14,15 @@
 #include <sys/socket.h>
 
 #include "bench/matrix.hpp"
+#include "tls/host_names.hpp"
 #include "tls/net.hpp"
 #include "util/ossl_ptr.hpp"
 
 namespace sslfeatures::bench {
 
-// Where the server listens: "example.com:443", "127.0.0.1:4433", "[::1]:443".
-struct Target {
-    std::string host;  // bare, without brackets
-    int port = 0;
-    std::string text() const;  // as the user writes it, IPv6 in brackets
-};
-
-// Throws Error(kUsage) with one line saying what is wrong and how to write it.
-Target parse_target(std::string_view text);
+// Where the server listens: "example.com:443", "127.0.0.1:4433", "[::1]:443"
+// (tls::parse_host_port reads it).
+using Target = tls::HostPort;
 
 struct RemoteSettings {
     Target target;

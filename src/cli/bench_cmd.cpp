@@ -32,6 +32,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/validators.hpp"
+#include "tls/host_names.hpp"
 #include "render/memory_report.hpp"
 #include "util/atomic_file.hpp"
 
@@ -381,7 +382,7 @@ void check_no_connect_options(const BenchOptions& options) {
 int run_connect(BenchOptions& options) {
     check_connect_options(options);
     bench::RemoteSettings settings = options.remote;
-    settings.target = bench::parse_target(options.connect);
+    settings.target = tls::parse_host_port(options.connect, "--connect");
     settings.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
     check_arguments(options);
     check_passthrough_values(options.passthrough);

@@ -593,34 +593,8 @@ class Scanner {
 }  // namespace
 
 Target parse_target(std::string_view text) {
-    Target t;
-    std::string_view host = text, port;
-    if (text.starts_with("[")) {
-        const auto close = text.find(']');
-        if (close == std::string_view::npos) throw Error(kUsage, fmt::format("target '{}' has no closing ']' (write [::1]:443)", text));
-        host = text.substr(1, close - 1);
-        const std::string_view rest = text.substr(close + 1);
-        if (!rest.empty() && !rest.starts_with(":")) throw Error(kUsage, fmt::format("target '{}': expected ':PORT' after ']'", text));
-        if (!rest.empty()) port = rest.substr(1);
-    } else if (std::count(text.begin(), text.end(), ':') == 1) {
-        host = text.substr(0, text.find(':'));
-        port = text.substr(text.find(':') + 1);
-    }
-    t.host = std::string(host);
-    if (t.host.empty()) throw Error(kUsage, fmt::format("target '{}' names no host (write HOST[:PORT])", text));
-    if (!tls::is_ip_literal(t.host) && !tls::is_host_name(t.host)) {
-        throw Error(kUsage, fmt::format("'{}' is neither a host name nor an IP address (write HOST[:PORT])", t.host));
-    }
-    if (!port.empty() || text.ends_with(":")) {
-        int value = 0;
-        const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-        if (ec != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535) {
-            throw Error(kUsage, fmt::format("port '{}' in '{}' is not a number from 1 to 65535", port, text));
-        }
-        t.port = value;
-    }
-    if (!tls::is_ip_literal(t.host)) t.sni = t.host;
-    return t;
+    const tls::HostPort where = tls::parse_host_port(text, "scan", 443);
+    return {where.host, where.port, tls::is_ip_literal(where.host) ? "" : where.host};
 }
 
 ScanResult run_scan(const Target& target, const ScanOptions& options) {

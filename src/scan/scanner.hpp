@@ -22,8 +22,8 @@ struct ScanOptions {
     std::function<void(std::string_view phase, int connections)> progress;
 };
 
-// "host", "host:port", "[v6]:port", "v6" (no port); the port defaults to 443.
-// Throws Error(kUsage) with the reason.
+// "host", "host:port", "[v6]:port", "v6" (no port): tls::parse_host_port,
+// the port 443 by default, and the name sent as SNI unless it is an address.
 Target parse_target(std::string_view text);
 
 // Throws Error when the server cannot be reached at all or the budget runs out.

@@ -5,6 +5,10 @@
 #include <cctype>
 #include <netinet/in.h>
 
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+
 namespace sslfeatures::tls {
 namespace {
 
@@ -49,6 +53,55 @@ bool is_wildcard_name(std::string_view name) {
     if (!name.starts_with("*.")) return false;
     name.remove_prefix(2);
     return is_host_name(name) && name.find('.') != std::string_view::npos;
+}
+
+namespace {
+
+[[noreturn]] void bad_target(std::string_view option, std::string_view text, std::string_view problem, bool port_optional) {
+    throw Error(kUsage, fmt::format("{} '{}': {}; write HOST{}, e.g. example.com{}, 127.0.0.1:4433 or [::1]:443", option,
+                                    text, problem, port_optional ? "[:PORT]" : ":PORT", port_optional ? "" : ":443"));
+}
+
+}  // namespace
+
+std::string HostPort::text() const {
+    return host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
+}
+
+HostPort parse_host_port(std::string_view text, std::string_view option, std::optional<int> default_port) {
+    const bool optional = default_port.has_value();
+    auto fail = [&](std::string_view problem) { bad_target(option, text, problem, optional); };
+    auto port_of = [&](std::string_view port) {
+        if (port.empty()) fail("no port after the ':'");
+        if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos) {
+            fail(fmt::format("'{}' is not a port number", port));
+        }
+        const int value = std::stoi(std::string(port));
+        if (value < 1 || value > 65535) fail(fmt::format("port {} is not between 1 and 65535", value));
+        return value;
+    };
+    if (text.empty()) fail("no host and port");
+    HostPort t{std::string(text), default_port.value_or(0)};
+    if (text.front() == '[') {
+        const std::size_t close = text.find(']');
+        if (close == std::string_view::npos) fail("the '[' of an IPv6 address has no ']'");
+        t.host = std::string(text.substr(1, close - 1));
+        const std::string_view rest = text.substr(close + 1);
+        if (!rest.empty() && rest.front() != ':') fail("no port after the ']' (expected ':PORT')");
+        if (!rest.empty()) t.port = port_of(rest.substr(1));
+        else if (!optional) fail("no port");
+    } else if (const std::size_t colon = text.rfind(':'); colon == std::string_view::npos) {
+        if (!optional) fail("no port");
+    } else if (optional && text.find(':') != colon && is_ip_literal(text)) {
+        // A bare IPv6 address: its colons are its own.
+    } else {
+        t.host = std::string(text.substr(0, colon));
+        if (t.host.find(':') != std::string::npos) fail("an IPv6 address goes in brackets");
+        t.port = port_of(text.substr(colon + 1));
+    }
+    if (t.host.empty()) fail("no host before the port");
+    if (!is_ip_literal(t.host) && !is_host_name(t.host)) fail(fmt::format("'{}' is neither a host name nor an IP address", t.host));
+    return t;
 }
 
 }  // namespace sslfeatures::tls

@@ -34,6 +34,20 @@ std::optional<std::string> ip_address_bytes(std::string_view text);
 // and a last label that is not all digits (so 999.1.1.1 is no name).
 bool is_host_name(std::string_view name);
 
+// A server to connect to as the user wrote it: "example.com:443",
+// "127.0.0.1:4433", "[::1]:443". `host` is bare, without brackets.
+struct HostPort {
+    std::string host;
+    int port = 0;
+    std::string text() const;  // as the user writes it, an IPv6 address in brackets
+};
+
+// Reads HOST:PORT for `option` ("--connect", "scan"). With `default_port` the
+// port may be left out: "example.com", "[::1]", or a bare IPv6 address
+// ("::1"; with a port it goes in brackets). Throws Error(kUsage): one line,
+// "OPTION 'TEXT': the problem; how to write it".
+HostPort parse_host_port(std::string_view text, std::string_view option, std::optional<int> default_port = std::nullopt);
+
 // "*.example.com": a wildcard for the whole leftmost label only, over a name
 // of at least two labels ("*.com" would cover a whole top-level domain).
 bool is_wildcard_name(std::string_view name);
