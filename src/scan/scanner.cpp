@@ -544,7 +544,7 @@ class Scanner {
 
     void scan_features() {
         const int tls12 = newest_accepted(TLS1_2_VERSION);
-        std::vector<Feature> features(9);
+        std::vector<Feature> features(10);
         std::vector<std::function<void()>> jobs = {
             [&] { features[0] = resumption("resumption.session_id", "Session resumption by ID", tls12, false); },
             [&] { features[1] = resumption("resumption.ticket", "Resumption by ticket (TLS 1.2)", tls12, true); },
@@ -559,13 +559,9 @@ class Scanner {
             [&] { features[6] = encrypt_then_mac(); },
             [&] { features[7] = ocsp_stapling(); },
             [&] { features[8] = fallback_scsv(); },
+            [&] { features[9] = hello_retry_request(); },
         };
-        jobs.emplace_back([&] { features.push_back(hello_retry_request()); });
-        // hello_retry_request pushes back: run it alone after the others.
-        std::function<void()> hrr = jobs.back();
-        jobs.pop_back();
         pool_.run_jobs(jobs);
-        hrr();
         result_.features = std::move(features);
     }
 
