@@ -156,6 +156,8 @@ TEST_F(ScanNginx, ResumesByIdAndTicketAsConfigured) {
     EXPECT_EQ(feature(*scan_, "resumption.tls13"), "yes");
     EXPECT_EQ(feature(*scan_, "secure_renegotiation"), "yes");
     EXPECT_EQ(feature(*scan_, "ocsp_stapling"), "no");           // ssl_stapling off
+    // A key share for a group outside ssl_ecdh_curve: OpenSSL asks for another.
+    EXPECT_EQ(feature(*scan_, "hello_retry_request"), "yes");
 }
 
 TEST_F(ScanNginx, AgreesWithSslscan) {
