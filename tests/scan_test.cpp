@@ -4,6 +4,7 @@
 // held against each configuration, and against sslscan's findings for the
 // same nginx.
 #include <algorithm>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -302,6 +303,14 @@ TEST(ScanErrors, AMissingCaFileIsNamedBeforeAnyConnection) {
     // Nothing listens on the port: the CA file must be refused first.
     const Result r = run_tool({"scan", "127.0.0.1:" + std::to_string(free_port()), "-a", "/nonexistent/ca.pem"});
     expect_one_line_error(r, 2, "cannot read CA file '/nonexistent/ca.pem': No such file or directory");
+}
+
+TEST(ScanErrors, APlainHttpServerIsNotTls) {
+    const int port = free_port();
+    Background http({"python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", std::to_string(port)});
+    ASSERT_NE(http.wait_for(std::regex("Serving HTTP")), "") << http.output();
+    const Result r = run_tool({"scan", "127.0.0.1:" + std::to_string(port)});
+    expect_one_line_error(r, 14, "does not answer in TLS");
 }
 
 TEST(ScanErrors, NothingListeningIsConnectionRefused) {

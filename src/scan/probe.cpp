@@ -305,7 +305,10 @@ void answer_to_hello(SSL* ssl, int fd, tls::Deadline deadline, ProbeResult& r) {
             const auto* h = reinterpret_cast<const unsigned char*>(wire.data());
             const unsigned type = h[0];
             const size_t len = be16(h + 3);
-            if (type < 20 || type > 23) { r.reason = "the server does not answer in TLS"; return; }
+            if (type < 20 || type > 23) {
+                r.reason = kNotTlsReason;
+                return;
+            }
             if (wire.size() < 5 + len) break;
             const std::string payload = wire.substr(5, len);
             wire.erase(0, 5 + len);

@@ -43,6 +43,9 @@ struct ProbeSpec {
     SSL_SESSION* resume = nullptr;  // offer this session (not owned)
 };
 
+// A hello_only probe's reason when the first bytes back are no TLS record.
+inline constexpr std::string_view kNotTlsReason = "the server does not answer in TLS";
+
 enum class Outcome {
     completed,  // the handshake finished
     refused,    // the server said no within TLS: an alert, or it closed the connection

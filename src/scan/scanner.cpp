@@ -108,7 +108,10 @@ class Scanner {
         const auto start = Clock::now();
         phase("protocols");
         scan_protocols();
-        if (result_.accepted_protocols().empty()) return finish(start);
+        if (result_.accepted_protocols().empty()) {
+            refuse_if_not_tls();
+            return finish(start);
+        }
         phase("suites and groups");
         scan_suites_and_groups();
         phase("signature algorithms");
@@ -180,6 +183,16 @@ class Scanner {
                 if (r.completed()) keep_certificate(r, p.name);
             }
             result_.protocols.push_back(p);
+        }
+    }
+
+    // A port that answers but not in TLS (HTTP, SMTP ...) is a wrong target,
+    // not a server that accepts nothing: one more probe tells them apart.
+    void refuse_if_not_tls() {
+        const ProbeResult r = pool_.run(spec_at(0, [](ProbeSpec& s) { s.hello_only = true; }));
+        if (r.reason == kNotTlsReason) {
+            throw Error(kNotTls, fmt::format("{}:{} does not answer in TLS (is it the right port?)", result_.target.host,
+                                             result_.target.port));
         }
     }
 
