@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -12,37 +11,13 @@
 
 #include "tls/host_names.hpp"
 #include "tls/keys.hpp"
+#include "tls/peer_names.hpp"
 #include "tls/x509_text.hpp"
 #include "util/error.hpp"
 #include "util/openssl_text.hpp"
 
 namespace sslfeatures::scan {
 namespace {
-
-// An iPAddress entry as people write it: "127.0.0.1", "::1".
-std::string ip_text(const ASN1_OCTET_STRING* ip) {
-    const int len = ASN1_STRING_length(ip);
-    char text[INET6_ADDRSTRLEN] = {};
-    if ((len != 4 && len != 16) || inet_ntop(len == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(ip), text, sizeof text) == nullptr) {
-        return "?";
-    }
-    return text;
-}
-
-std::vector<std::string> subject_alt_names(X509* cert) {
-    std::vector<std::string> names;
-    GeneralNamesPtr sans(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
-    for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans.get()); ++i) {
-        const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans.get(), i);
-        if (gn->type == GEN_DNS) {
-            names.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(gn->d.dNSName)),
-                               static_cast<std::size_t>(ASN1_STRING_length(gn->d.dNSName)));
-        } else if (gn->type == GEN_IPADD) {
-            names.push_back(ip_text(gn->d.iPAddress));
-        }
-    }
-    return names;
-}
 
 // As our secure client would judge it: the trust store, security level 2.
 Verdict verify(const std::vector<X509Ptr>& chain, X509_STORE* store) {
@@ -90,7 +65,9 @@ void describe_certificate(CertificateResult& c, const std::vector<X509Ptr>& chai
     c.key = tls::key_name(X509_get0_pubkey(leaf));
     c.subject = tls::rfc2253_name(X509_get_subject_name(leaf));
     c.issuer = tls::rfc2253_name(X509_get_issuer_name(leaf));
-    c.names = subject_alt_names(leaf);
+    const tls::CertificateNames names = tls::certificate_names(leaf);
+    c.names = names.dns;
+    c.names.insert(c.names.end(), names.ips.begin(), names.ips.end());
     c.not_before = tls::utc_time_text(X509_get0_notBefore(leaf));
     c.not_after = tls::utc_time_text(X509_get0_notAfter(leaf));
     int days = 0, seconds = 0;

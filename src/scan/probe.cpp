@@ -41,24 +41,47 @@ int state_index() {
 
 ProbeState* state_of(const SSL* ssl) { return static_cast<ProbeState*>(SSL_get_ex_data(ssl, state_index())); }
 
-// Whether a ServerHello (the handshake message, header included) carries
-// extension `type`. OpenSSL keeps no record of encrypt-then-MAC a client can
-// ask for, so the scan reads the server's answer itself.
-bool server_hello_has_extension(const unsigned char* p, size_t len, unsigned type) {
-    size_t at = 4 + 2 + 32;  // header, version, random
-    if (len < at + 1) return false;
-    at += 1 + p[at];                     // session id
-    at += 2 + 1;                         // suite, compression
-    if (len < at + 2) return false;
-    const size_t end = std::min(len, at + 2 + (size_t{p[at]} << 8 | p[at + 1]));
-    at += 2;
-    while (at + 4 <= end) {
-        const unsigned ext = p[at] << 8 | p[at + 1];
-        const size_t ext_len = size_t{p[at + 2]} << 8 | p[at + 3];
-        if (ext == type) return true;
-        at += 4 + ext_len;
+// RFC 8446 4.1.3: a HelloRetryRequest is a ServerHello with this random.
+constexpr unsigned char kRetryRandom[32] = {
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+
+unsigned be16(const unsigned char* p) { return unsigned{p[0]} << 8 | p[1]; }
+
+// What a ServerHello (or HelloRetryRequest) says. OpenSSL keeps no record a
+// client can ask for of some of it (encrypt-then-MAC), and a probe that stops
+// at the ServerHello never lets OpenSSL read it at all.
+struct ServerHello {
+    unsigned version = 0;  // supported_versions when present, else the legacy field
+    unsigned char suite[2] = {};
+    bool retry = false;
+    std::optional<unsigned> group;  // key_share's group (a retry's: the one it asks for)
+    std::vector<unsigned> extensions;
+    bool has(unsigned type) const { return std::find(extensions.begin(), extensions.end(), type) != extensions.end(); }
+};
+
+// `p` is the message body, after its four-byte header; nullopt when malformed.
+std::optional<ServerHello> parse_server_hello(const unsigned char* p, size_t len) {
+    if (len < 2 + 32 + 1) return std::nullopt;
+    ServerHello hello;
+    hello.version = be16(p);
+    hello.retry = std::memcmp(p + 2, kRetryRandom, sizeof kRetryRandom) == 0;
+    size_t at = 2 + 32;
+    at += 1 + p[at];  // session id
+    if (len < at + 3) return std::nullopt;
+    hello.suite[0] = p[at];
+    hello.suite[1] = p[at + 1];
+    at += 3;          // suite, compression
+    if (len < at + 2) return hello;  // no extensions: an old server
+    const size_t end = std::min(len, at + 2 + be16(p + at));
+    for (at += 2; at + 4 <= end; at += 4 + be16(p + at + 2)) {
+        const unsigned type = be16(p + at);
+        hello.extensions.push_back(type);
+        if (at + 6 > end) continue;
+        if (type == 43) hello.version = be16(p + at + 4);  // supported_versions
+        if (type == 51) hello.group = be16(p + at + 4);    // key_share
     }
-    return false;
+    return hello;
 }
 
 void on_message(int write_p, int, int content_type, const void* buf, size_t len, SSL* ssl, void*) {
@@ -67,7 +90,8 @@ void on_message(int write_p, int, int content_type, const void* buf, size_t len,
     const auto* p = static_cast<const unsigned char*>(buf);
     if (write_p != 0 && p[0] == SSL3_MT_CLIENT_HELLO) ++state->client_hellos;
     if (write_p == 0 && p[0] == SSL3_MT_SERVER_HELLO) {
-        state->encrypt_then_mac = state->encrypt_then_mac || server_hello_has_extension(p, len, 22);
+        const std::optional<ServerHello> hello = parse_server_hello(p + 4, len - 4);
+        state->encrypt_then_mac = state->encrypt_then_mac || (hello && hello->has(22));
     }
 }
 
@@ -249,13 +273,6 @@ std::string refusal_reason(const ProbeState& state, bool timed_out) {
 
 // ---- stopping at the ServerHello ----------------------------------------------
 
-// RFC 8446 4.1.3: a HelloRetryRequest is a ServerHello with this random.
-constexpr unsigned char kRetryRandom[32] = {
-    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
-
-unsigned be16(const unsigned char* p) { return unsigned{p[0]} << 8 | p[1]; }
-
 std::optional<std::string> group_named(SSL* ssl, unsigned id) {
 #if OPENSSL_VERSION_NUMBER >= 0x30000000L
     // SSL_group_to_name takes OpenSSL's NID for a group, or a wire id marked
@@ -268,30 +285,16 @@ std::optional<std::string> group_named(SSL* ssl, unsigned id) {
     return std::nullopt;
 }
 
-// Reads version, suite and group out of a ServerHello body (after the
-// four-byte message header). False when it is malformed.
-bool parse_server_hello(SSL* ssl, const unsigned char* p, size_t len, ProbeResult& r) {
-    if (len < 2 + 32 + 1) return false;
-    r.version = static_cast<int>(be16(p));
-    r.hello_retry = std::memcmp(p + 2, kRetryRandom, sizeof kRetryRandom) == 0;
-    size_t at = 2 + 32;
-    at += 1 + p[at];
-    if (len < at + 3) return false;
-    const unsigned char code[2] = {p[at], p[at + 1]};
-    at += 3;
-    if (const SSL_CIPHER* c = SSL_CIPHER_find(ssl, code)) {
+// A probe that stopped at the ServerHello: what the server chose.
+void read_choice(SSL* ssl, const ServerHello& hello, ProbeResult& r) {
+    r.outcome = Outcome::completed;
+    r.version = static_cast<int>(hello.version);
+    r.hello_retry = hello.retry;
+    if (const SSL_CIPHER* c = SSL_CIPHER_find(ssl, hello.suite)) {
         r.cipher = SSL_CIPHER_get_name(c);
         if (const char* iana = SSL_CIPHER_standard_name(c)) r.cipher_iana = iana;
     }
-    if (len < at + 2) return true;  // no extensions: an old server
-    const size_t end = std::min(len, at + 2 + be16(p + at));
-    for (at += 2; at + 4 <= end; at += 4 + be16(p + at + 2)) {
-        const unsigned type = be16(p + at);
-        if (at + 4 + 2 > end) break;
-        if (type == 43) r.version = static_cast<int>(be16(p + at + 4));  // supported_versions
-        if (type == 51) r.group = group_named(ssl, be16(p + at + 4));    // key_share, or the retry's group
-    }
-    return true;
+    if (hello.group) r.group = group_named(ssl, *hello.group);
 }
 
 // Sends the ClientHello through OpenSSL, then reads the server's first
@@ -324,7 +327,9 @@ void answer_to_hello(SSL* ssl, int fd, tls::Deadline deadline, ProbeResult& r) {
             if (handshake.size() < 4) continue;
             const size_t body = size_t{m[1]} << 16 | size_t{m[2]} << 8 | m[3];
             if (handshake.size() < 4 + body) continue;
-            if (m[0] == SSL3_MT_SERVER_HELLO && parse_server_hello(ssl, m + 4, body, r)) r.outcome = Outcome::completed;
+            const std::optional<ServerHello> hello =
+                m[0] == SSL3_MT_SERVER_HELLO ? parse_server_hello(m + 4, body) : std::nullopt;
+            if (hello) read_choice(ssl, *hello, r);
             else r.reason = "the server's first answer is not a ServerHello";
             return;
         }
